@@ -1,0 +1,11 @@
+using Platform.Gateway.Extensions;
+using Platform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapReverseProxy();
+app.Run();

@@ -1,0 +1,90 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Platform.Data;
+
+/// <summary>Registers an app's PostgreSQL access: one data source bound to its own schema, health and migrations.</summary>
+public static class DataExtensions
+{
+    private static int dapperConfigured;
+
+    /// <summary>
+    /// Adds a singleton <see cref="NpgsqlDataSource"/> whose connections see only <paramref name="schema"/> (search
+    /// path), a readiness check, and the migrations embedded in <paramref name="migrationsAssembly"/> under a
+    /// <c>Migrations</c> folder, applied at start into that schema.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformData(
+        this IHostApplicationBuilder builder, string schema, Assembly migrationsAssembly)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        ConfigureDapper();
+
+        var config = builder.Configuration;
+        builder.Services.AddOptions<DataOptions>()
+            .BindConfiguration("Data")
+            .PostConfigure(o => o.ConnectionString ??= config.GetConnectionString("Postgres"))
+            .ValidateDataAnnotations()
+            .Validate(o => IsValidConnectionString(o.ConnectionString), "ConnectionStrings:Postgres is not a valid Npgsql connection string.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp =>
+            CreateDataSource(sp.GetRequiredService<IOptions<DataOptions>>().Value.ConnectionString!, schema));
+        builder.Services.AddSingleton(new SchemaMigrations(schema, migrationsAssembly));
+        builder.Services.AddHostedService<MigrationHostedService>();
+
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "postgres",
+            sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<SchemaMigrations>()),
+            HealthStatus.Unhealthy,
+            ["ready"],
+            TimeSpan.FromSeconds(5)));
+
+        return builder;
+    }
+
+    /// <summary>A data source for <paramref name="connectionString"/> with <paramref name="schema"/> as search path.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, string schema)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            SearchPath = schema,
+            ApplicationName = schema,
+        };
+        var dataSource = new NpgsqlDataSourceBuilder(csb.ConnectionString);
+        dataSource.EnableDynamicJson();
+        dataSource.ConfigureTracing(t => t.EnableFirstResponseEvent(false));
+        return dataSource.Build();
+    }
+
+    /// <summary>Dapper maps <c>snake_case</c> columns to PascalCase members and jsonb to typed values.</summary>
+    public static void ConfigureDapper()
+    {
+        if (Interlocked.Exchange(ref dapperConfigured, 1) == 1)
+        {
+            return;
+        }
+
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new JsonDocumentHandler());
+        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+    }
+
+    private static bool IsValidConnectionString(string? connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

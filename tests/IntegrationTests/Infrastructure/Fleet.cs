@@ -1,0 +1,87 @@
+using Npgsql;
+
+namespace Platform.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The whole fleet, started once for the test run as real processes against the real PostgreSQL and RabbitMQ:
+/// a fresh test database (schemas and roles as in production), then every app on its own test port.
+/// </summary>
+public static class Fleet
+{
+    public static readonly IReadOnlyList<(string Name, string Project)> Services =
+    [
+        ("admin", "services/Admin/Admin.csproj"),
+        ("analyzer", "services/Analyzer/Analyzer.csproj"),
+        ("chatbot", "services/Chatbot/Chatbot.csproj"),
+        ("evaluator", "services/Evaluator/Evaluator.csproj"),
+    ];
+
+    private static readonly Dictionary<string, AppProcess> Apps = new(StringComparer.Ordinal);
+
+    public static AppProcess Gateway => App("gateway");
+
+    public static IEnumerable<string> AppNames => Apps.Keys;
+
+    public static AppProcess App(string name) =>
+        Apps.TryGetValue(name, out var app) ? app : throw new InvalidOperationException($"{name} is not running.");
+
+    public static async Task StartAsync()
+    {
+        await ResetDatabaseAsync();
+
+        foreach (var (name, project) in Services)
+        {
+            Apps[name] = AppProcess.Start(name, project, FreePort.Next(), CommonEnvironment(name));
+        }
+
+        var gatewayEnv = CommonEnvironment("gateway");
+        foreach (var (name, _) in Services)
+        {
+            gatewayEnv[$"ReverseProxy__Clusters__{name}__Destinations__primary__Address"] = Apps[name].BaseAddress.ToString();
+        }
+
+        Apps["gateway"] = AppProcess.Start("gateway", "gateway/Gateway.csproj", FreePort.Next(), gatewayEnv);
+
+        await Task.WhenAll(Apps.Values.Select(a => a.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
+    }
+
+    public static async Task StopAsync()
+    {
+        foreach (var app in Apps.Values)
+        {
+            await app.DisposeAsync();
+        }
+
+        Apps.Clear();
+    }
+
+    /// <summary>Configuration every app gets: its own role on the test database, the test broker vhost, secrets.</summary>
+    public static Dictionary<string, string> CommonEnvironment(string role) => new(StringComparer.Ordinal)
+    {
+        ["ConnectionStrings__Postgres"] = TestEnvironment.PostgresConnectionString(role),
+        ["ConnectionStrings__RabbitMq"] = TestEnvironment.RabbitConnectionString,
+        ["ConnectionStrings__Redis"] = $"127.0.0.1:{TestEnvironment.RedisPort}",
+        ["Identity__SigningSecret"] = TestEnvironment.Secret("Identity__SigningSecret"),
+        ["ApiKeys__Pepper"] = TestEnvironment.Secret("ApiKeys__Pepper"),
+    };
+
+    /// <summary>Drops and recreates the test database with the production layout from deploy/sql/schemas.sql.</summary>
+    public static async Task ResetDatabaseAsync()
+    {
+        await using (var server = new NpgsqlConnection(TestEnvironment.PostgresConnectionString("postgres", "postgres")))
+        {
+            await server.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {TestEnvironment.Database} WITH (FORCE)", server);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {TestEnvironment.Database} ENCODING 'UTF8'", server);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        var layout = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "deploy", "sql", "schemas.sql"));
+        await using var db = new NpgsqlConnection(TestEnvironment.PostgresConnectionString("postgres"));
+        await db.OpenAsync();
+        await using var apply = new NpgsqlCommand(layout, db);
+        await apply.ExecuteNonQueryAsync();
+    }
+}
