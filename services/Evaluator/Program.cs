@@ -1,5 +1,6 @@
 using Platform.Evaluator.Extensions;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,4 +8,5 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseGatewayIdentity();
 app.Run();

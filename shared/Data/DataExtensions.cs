@@ -73,6 +73,8 @@ public static class DataExtensions
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new JsonDocumentHandler());
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        SqlMapper.AddTypeHandler(new ArrayHandler<string>());
+        SqlMapper.AddTypeHandler(new ArrayHandler<Guid>());
     }
 
     private static bool IsValidConnectionString(string? connectionString)

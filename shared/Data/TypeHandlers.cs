@@ -82,3 +82,19 @@ internal sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffs
         _ => throw new DataException($"Cannot read {value.GetType()} as a timestamp."),
     };
 }
+
+/// <summary>
+/// PostgreSQL arrays (<c>text[]</c>, <c>uuid[]</c>) arrive as <see cref="Array"/>; a handler lets Dapper bind them to
+/// record constructors that take <typeparamref name="T"/>[].
+/// </summary>
+internal sealed class ArrayHandler<T> : SqlMapper.TypeHandler<T[]>
+{
+    public override void SetValue(IDbDataParameter parameter, T[]? value) => parameter.Value = (object?)value ?? DBNull.Value;
+
+    public override T[] Parse(object value) => value switch
+    {
+        T[] typed => typed,
+        Array array => [.. array.Cast<T>()],
+        _ => throw new DataException($"Cannot read {value.GetType()} as {typeof(T).Name}[]."),
+    };
+}

@@ -11,6 +11,9 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Identity;
 using Scalar.AspNetCore;
 
 namespace Platform.ServiceDefaults;
@@ -41,6 +44,12 @@ public static class Extensions
         builder.Services.AddOpenApi();
 
         builder.Services.AddServiceDiscoveryFreeHttpDefaults();
+        builder.AddGatewayIdentity();
+        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxBodyBytes;
+        });
 
         return builder;
     }
@@ -65,6 +74,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseEndpointBodySizeLimits();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) })
             .DisableHttpMetrics();

@@ -34,6 +34,16 @@ public static partial class ProblemDetailsSetup
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
         {
+            if (exception is ProblemException problem)
+            {
+                context.Response.StatusCode = problem.StatusCode;
+                return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = new ProblemDetails { Status = problem.StatusCode, Title = problem.Title, Detail = problem.Message },
+                });
+            }
+
             var (status, detail) = exception switch
             {
                 BadHttpRequestException bad => (bad.StatusCode, BadRequestDetail(bad)),

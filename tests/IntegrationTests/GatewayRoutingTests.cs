@@ -12,10 +12,11 @@ public sealed class GatewayRoutingTests
     [TestCase("evaluator")]
     public async Task Prefix_IsRoutedToItsService(string service)
     {
-        // No such resource exists: the answer must be the named service's own 404, relayed by the gateway.
+        // Until the gateway authenticates API keys it signs no identity, so the service itself answers 401: the
+        // problem names which service answered, proving the route.
         using var response = await Fleet.Gateway.Client.GetAsync($"api/v1/{service}/no-such-resource-{Guid.NewGuid():N}");
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.That(problem.GetProperty("service").GetString(), Is.EqualTo(service));
     }
 
@@ -40,7 +41,8 @@ public sealed class GatewayRoutingTests
 
         using var response = await Fleet.Gateway.Client.SendAsync(request);
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.That(problem.GetProperty("service").GetString(), Is.EqualTo("admin"));
         Assert.That(problem.GetProperty("trace_id").GetString(), Is.EqualTo(traceId));
     }
 }

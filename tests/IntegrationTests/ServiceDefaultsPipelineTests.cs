@@ -28,6 +28,7 @@ public sealed class ServiceDefaultsPipelineTests
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ApplicationName = "Probe" });
+        builder.Configuration["Identity:SigningSecret"] = new string('k', 40);
         builder.AddServiceDefaults();
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -39,6 +40,7 @@ public sealed class ServiceDefaultsPipelineTests
         app.MapDefaultEndpoints();
         app.MapPost("/items", (Item item) => TypedResults.Ok(new { item.Name, item.Quantity, TotalUnits = item.Quantity * 2 }));
         app.MapPost("/forms", ([FromForm] string name) => TypedResults.Ok(new { name })).DisableAntiforgery();
+        app.MapGet("/unreadable", string () => throw new ProblemException(422, "Unreadable document", "The PDF has no text layer."));
         app.MapGet("/boom", string () => throw new InvalidOperationException("secret internal detail"));
         await app.StartAsync();
 
@@ -127,6 +129,16 @@ public sealed class ServiceDefaultsPipelineTests
         using var response = await client.PostAsync("/forms", broken);
 
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task ProblemException_KeepsItsStatusAndReadableDetail()
+    {
+        using var response = await client.GetAsync("/unreadable");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.That(problem.GetProperty("title").GetString(), Is.EqualTo("Unreadable document"));
+        Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("The PDF has no text layer."));
     }
 
     [Test]

@@ -35,7 +35,7 @@ public sealed class AppProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>Starts the project file <paramref name="project"/> (relative to the repository root) from its build output.</summary>
-    public static AppProcess Start(string name, string project, int port, IReadOnlyDictionary<string, string> environment)
+    public static AppProcess Start(string name, string project, int port, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var projectDir = Path.GetDirectoryName(Path.Combine(TestEnvironment.RepoRoot, project))!;
         var assemblyName = Path.GetFileNameWithoutExtension(project);
@@ -53,6 +53,11 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -107,6 +112,21 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Name} was not ready within {ceiling.TotalSeconds} s (last: {last}).\n{Tail()}");
+    }
+
+    /// <summary>Waits for the process to end by itself; null if it is still running past the ceiling.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan ceiling)
+    {
+        using var timeout = new CancellationTokenSource(ceiling);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The last lines the app wrote.</summary>

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+using Platform.IntegrationTests.Infrastructure;
+
+namespace Platform.IntegrationTests.Admin;
+
+[Parallelizable(ParallelScope.All)]
+public sealed class GuidelinesApiTests
+{
+    private const string Path = "api/v1/admin/guidelines";
+
+    [Test]
+    public async Task CreateFromText_Update_Delete()
+    {
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+
+        using var created = await client.PostAsync(Path, new { title = "Budget rules", content = "Overheads may not exceed 7% of direct costs." });
+        var guideline = await AdminClient.OkJsonAsync(created, HttpStatusCode.Created);
+        var id = (Guid)guideline["id"]!;
+        Assert.That((string?)guideline["source"], Is.EqualTo("text"));
+
+        using var updated = await client.PutAsync($"{Path}/{id}", new { content = "Overheads may not exceed 10% of direct costs." });
+        var after = await AdminClient.OkJsonAsync(updated);
+        Assert.That((string?)after["title"], Is.EqualTo("Budget rules"));
+        Assert.That((string?)after["content"], Does.Contain("10%"));
+
+        using var list = await client.GetAsync(Path);
+        Assert.That((await AdminClient.OkJsonAsync(list))["items"]!.AsArray(), Has.Count.EqualTo(1));
+
+        using var deleted = await client.DeleteAsync($"{Path}/{id}");
+        Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using var gone = await client.GetAsync($"{Path}/{id}");
+        await ProblemAssert.IsProblemAsync(gone, HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task UploadDocx_ExtractsTheText_AndKeepsNameAndHash()
+    {
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var docx = Docx("Safeguarding policy", "Every project names a safeguarding focal point.", "Incidents are reported within 24 hours.");
+
+        using var response = await client.SendAsync(HttpMethod.Post, $"{Path}/upload", content: Upload(docx, "policy.docx", ("title", "Safeguarding")));
+
+        var body = await AdminClient.OkJsonAsync(response, HttpStatusCode.Created);
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)body["title"], Is.EqualTo("Safeguarding"));
+            Assert.That((string?)body["source"], Is.EqualTo("docx"));
+            Assert.That((string?)body["file_name"], Is.EqualTo("policy.docx"));
+            Assert.That((string?)body["file_sha256"], Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(docx))));
+            Assert.That((string?)body["content"], Does.Contain("safeguarding focal point").And.Contain("within 24 hours"));
+        });
+    }
+
+    [Test]
+    public async Task UploadMarkdown_UsesTheFileNameAsTitle()
+    {
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var markdown = Encoding.UTF8.GetBytes("# Reporting\n\nQuarterly narrative reports are due 30 days after each quarter.\n");
+
+        using var response = await client.SendAsync(HttpMethod.Post, $"{Path}/upload", content: Upload(markdown, "reporting-duties.md"));
+
+        var body = await AdminClient.OkJsonAsync(response, HttpStatusCode.Created);
+        Assert.That((string?)body["title"], Is.EqualTo("reporting-duties"));
+        Assert.That((string?)body["source"], Is.EqualTo("markdown"));
+        Assert.That((string?)body["content"], Does.Contain("30 days after each quarter"));
+    }
+
+    [Test]
+    public async Task UploadUnsupportedOrEmptyOrMissingFile_IsAClear4xx_AndStoresNothing()
+    {
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var png = new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52 };
+
+        using var unsupported = await client.SendAsync(HttpMethod.Post, $"{Path}/upload", content: Upload(png, "guidelines.pdf"));
+        using var empty = await client.SendAsync(HttpMethod.Post, $"{Path}/upload", content: Upload(Encoding.UTF8.GetBytes("   \n  "), "empty.txt"));
+        using var missing = await client.SendAsync(HttpMethod.Post, $"{Path}/upload", content: new MultipartFormDataContent { { new StringContent("t"), "title" } });
+
+        await ProblemAssert.IsProblemAsync(unsupported, HttpStatusCode.UnsupportedMediaType);
+        await ProblemAssert.IsProblemAsync(empty, HttpStatusCode.UnprocessableEntity);
+        var problem = await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("file", out _), Is.True);
+        Assert.That(await OrganizationsApiTests.CountAsync("SELECT count(*) FROM admin.guidelines WHERE org_id = @org", ("org", client.OrgId!.Value)), Is.Zero);
+    }
+
+    [Test]
+    public async Task AnotherOrganisationsGuideline_Is404()
+    {
+        var owner = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var stranger = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        using var created = await owner.PostAsync(Path, new { title = "Private", content = "Internal only." });
+        var id = (Guid)(await AdminClient.OkJsonAsync(created, HttpStatusCode.Created))["id"]!;
+
+        using var get = await stranger.GetAsync($"{Path}/{id}");
+        using var put = await stranger.PutAsync($"{Path}/{id}", new { title = "Mine now" });
+        using var delete = await stranger.DeleteAsync($"{Path}/{id}");
+        using var list = await stranger.GetAsync(Path);
+
+        await ProblemAssert.IsProblemAsync(get, HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(put, HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(delete, HttpStatusCode.NotFound);
+        Assert.That((await AdminClient.OkJsonAsync(list))["items"]!.AsArray(), Is.Empty);
+    }
+
+    [Test]
+    public async Task MissingFields_Are400()
+    {
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+
+        using var response = await client.PostAsync(Path, new { title = "  " });
+
+        var errors = (await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "title", "content" }));
+    }
+
+    internal static MultipartFormDataContent Upload(byte[] bytes, string fileName, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = MediaTypeHeaderValue.Parse("application/octet-stream");
+        form.Add(file, "file", fileName);
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        return form;
+    }
+
+    internal static byte[] Docx(string heading, params string[] paragraphs)
+    {
+        using var stream = new MemoryStream();
+        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        {
+            var main = document.AddMainDocumentPart();
+            var body = new Body(new Paragraph(new Run(new Text(heading))));
+            foreach (var text in paragraphs)
+            {
+                body.AppendChild(new Paragraph(new Run(new Text(text))));
+            }
+
+            main.Document = new Document(body);
+            main.Document.Save();
+        }
+
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,65 @@
+using Platform.ServiceDefaults.Identity;
+
+namespace Platform.UnitTests;
+
+public sealed class GatewaySignatureTests
+{
+    private readonly GatewaySignature signer = new(new string('s', 40));
+
+    [Test]
+    public void Signature_IsStable_AndVerifies()
+    {
+        var a = signer.Compute("get", "/api/v1/admin/users", "org", "key", "admin", "1700000000");
+        var b = signer.Compute("GET", "/api/v1/admin/users", "org", "key", "admin", "1700000000");
+
+        Assert.That(a, Is.EqualTo(b));
+        Assert.That(a, Does.Not.Contain("=").And.Not.Contain("+").And.Not.Contain("/"));
+        Assert.That(signer.Verify("GET", "/api/v1/admin/users", "org", "key", "admin", "1700000000", a), Is.True);
+    }
+
+    [TestCase("POST", "/api/v1/admin/users", "org", "key", "admin", "1700000000")]
+    [TestCase("GET", "/api/v1/admin/keys", "org", "key", "admin", "1700000000")]
+    [TestCase("GET", "/api/v1/admin/users", "other", "key", "admin", "1700000000")]
+    [TestCase("GET", "/api/v1/admin/users", "org", "key2", "admin", "1700000000")]
+    [TestCase("GET", "/api/v1/admin/users", "org", "key", "admin platform", "1700000000")]
+    [TestCase("GET", "/api/v1/admin/users", "org", "key", "admin", "1700000001")]
+    public void AnyChangedField_FailsVerification(string method, string path, string org, string key, string scopes, string ts)
+    {
+        var original = signer.Compute("GET", "/api/v1/admin/users", "org", "key", "admin", "1700000000");
+
+        Assert.That(signer.Verify(method, path, org, key, scopes, ts, original), Is.False);
+    }
+
+    [Test]
+    public void FieldsCannotBeShiftedAcrossTheSeparator()
+    {
+        var original = signer.Compute("GET", "/p", "org", "key", "admin", "1");
+
+        Assert.That(signer.Verify("GET", "/p", "org\nkey", "", "admin", "1", original), Is.False);
+    }
+
+    [Test]
+    public void AnotherSecret_FailsVerification()
+    {
+        var other = new GatewaySignature(new string('t', 40));
+        var signature = other.Compute("GET", "/p", "o", "k", "s", "1");
+
+        Assert.That(signer.Verify("GET", "/p", "o", "k", "s", "1", signature), Is.False);
+    }
+
+    [Test]
+    public void Sign_ReplacesClientSentIdentityHeaders()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://svc/api/v1/x?q=1");
+        request.Headers.Add(IdentityHeaders.OrgId, "spoofed");
+        request.Headers.Add(IdentityHeaders.Scopes, "platform");
+
+        signer.Sign(request, "org-1", "key-1", "analyzer", DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+
+        Assert.That(request.Headers.GetValues(IdentityHeaders.OrgId), Is.EqualTo(new[] { "org-1" }));
+        Assert.That(request.Headers.GetValues(IdentityHeaders.Scopes), Is.EqualTo(new[] { "analyzer" }));
+        Assert.That(request.Headers.GetValues(IdentityHeaders.Timestamp), Is.EqualTo(new[] { "1700000000" }));
+        var signature = request.Headers.GetValues(IdentityHeaders.Signature).Single();
+        Assert.That(signer.Verify("GET", "/api/v1/x", "org-1", "key-1", "analyzer", "1700000000", signature), Is.True);
+    }
+}
