@@ -1,5 +1,11 @@
+using Microsoft.Extensions.Options;
 using Platform.Data;
+using Platform.Gateway.Auth;
+using Platform.Gateway.Ops;
+using Platform.Gateway.Rollout;
+using Platform.ServiceDefaults.Identity;
 using Platform.ServiceDefaults.Messaging;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Platform.Gateway.Extensions;
 
@@ -10,8 +16,50 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddPlatformData(Schema, typeof(Extensions).Assembly);
-        builder.AddMessaging();
+        builder.AddMessaging(bus =>
+            bus.AddConsumer<ApiKeyRevokedConsumer>().Endpoint(e =>
+            {
+                // One queue per replica, removed when it stops: every replica must hear every revocation.
+                e.InstanceId = Environment.MachineName.ToLowerInvariant() + "-" + Guid.NewGuid().ToString("N")[..8];
+                e.Temporary = true;
+            }));
+
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient<KeyVerifier>((sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AuthOptions>>().Value.AdminAddress!);
+            http.Timeout = TimeSpan.FromSeconds(10);
+        }).AddInternalCallSigning();
+        builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<FailedAttemptThrottle>();
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<RolloutState>();
+        builder.Services.AddSingleton<RolloutStore>();
+        builder.Services.AddHostedService<RolloutListener>();
+
         builder.Services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(context =>
+            {
+                var signature = context.Services.GetRequiredService<GatewaySignature>();
+                var clock = context.Services.GetRequiredService<TimeProvider>();
+                context.AddRequestTransform(transform => IdentityTransform.ApplyAsync(transform, signature, clock));
+            });
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        var groups = new HashSet<string>(app.Services.GetRequiredService<IOptions<RolloutOptions>>().Value.Routes, StringComparer.Ordinal);
+        app.UseMiddleware<GatewayAuthMiddleware>(groups);
+        app.MapRolloutApi();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<TrafficSplitter>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
     }
 }

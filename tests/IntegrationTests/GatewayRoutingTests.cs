@@ -1,4 +1,5 @@
 using System.Net;
+using Platform.IntegrationTests.Gateway;
 using Platform.IntegrationTests.Infrastructure;
 
 namespace Platform.IntegrationTests;
@@ -12,12 +13,14 @@ public sealed class GatewayRoutingTests
     [TestCase("evaluator")]
     public async Task Prefix_IsRoutedToItsService(string service)
     {
-        // Until the gateway authenticates API keys it signs no identity, so the service itself answers 401: the
-        // problem names which service answered, proving the route.
-        using var response = await Fleet.Gateway.Client.GetAsync($"api/v1/{service}/no-such-resource-{Guid.NewGuid():N}");
+        // No such resource exists: the answer must be the named service's own 404, relayed by the gateway.
+        var key = await ApiKey.CreateAsync(service);
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        using var response = await key.GetAsync(Fleet.Gateway.Client, $"api/v1/{service}/no-such-resource-{Guid.NewGuid():N}");
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
         Assert.That(problem.GetProperty("service").GetString(), Is.EqualTo(service));
+        Assert.That(response.Headers.GetValues("X-Served-By").Single(), Is.EqualTo("new"));
     }
 
     [TestCase("no/such/path")]
@@ -35,13 +38,14 @@ public sealed class GatewayRoutingTests
     [Test]
     public async Task Gateway_PropagatesTraceContext_ToTheService()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/admin/no-such-resource");
+        var key = await ApiKey.CreateAsync("admin");
+        using var request = key.Request(HttpMethod.Get, "api/v1/admin/no-such-resource");
         var traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
 
         using var response = await Fleet.Gateway.Client.SendAsync(request);
 
-        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound);
         Assert.That(problem.GetProperty("service").GetString(), Is.EqualTo("admin"));
         Assert.That(problem.GetProperty("trace_id").GetString(), Is.EqualTo(traceId));
     }

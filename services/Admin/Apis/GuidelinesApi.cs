@@ -113,7 +113,7 @@ public static class GuidelinesApi
         }
 
         var document = await extractor.ExtractAsync(file!, ct);
-        var name = Path.GetFileName(file!.FileName);
+        var name = document.FileName;
         var source = document.Kind switch
         {
             DocumentKind.Pdf => "pdf",

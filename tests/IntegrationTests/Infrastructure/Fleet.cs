@@ -40,6 +40,9 @@ public static class Fleet
             gatewayEnv[$"ReverseProxy__Clusters__{name}__Destinations__primary__Address"] = Apps[name].BaseAddress.ToString();
         }
 
+        gatewayEnv["Auth__AdminAddress"] = Apps["admin"].BaseAddress.ToString();
+        // Every test shares 127.0.0.1: the failed-attempt throttle is tested on a gateway of its own.
+        gatewayEnv["Auth__FailuresPerMinutePerClient"] = "100000";
         Apps["gateway"] = AppProcess.Start("gateway", "gateway/Gateway.csproj", FreePort.Next(), gatewayEnv);
 
         await Task.WhenAll(Apps.Values.Select(a => a.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));

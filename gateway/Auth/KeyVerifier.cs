@@ -1,0 +1,76 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Platform.Gateway.Auth;
+
+public enum VerifyOutcome
+{
+    Valid,
+    Invalid,
+    Unavailable,
+}
+
+/// <summary>
+/// Verifies <c>api-key</c>/<c>api-secret</c> pairs with Admin and caches the answer (valid pairs up to
+/// <see cref="AuthOptions.PositiveTtl"/>, refused ones up to <see cref="AuthOptions.NegativeTtl"/>). The cache is keyed by
+/// a hash of the pair, never the secret itself, and a revoked key is evicted at once (<see cref="KeyCache.Evict"/>).
+/// </summary>
+public sealed class KeyVerifier(HttpClient admin, KeyCache keys, IOptions<AuthOptions> options, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
+    public async ValueTask<(VerifyOutcome Outcome, VerifiedKey? Key)> VerifyAsync(string apiKey, string apiSecret, CancellationToken ct)
+    {
+        var cacheKey = CacheKey(apiKey, apiSecret);
+        var now = clock.GetUtcNow();
+        if (keys.TryGet(cacheKey, now, out var entry))
+        {
+            return (entry.Key is null ? VerifyOutcome.Invalid : VerifyOutcome.Valid, entry.Key);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await admin.PostAsJsonAsync("internal/keys/verify", new { api_key = apiKey, api_secret = apiSecret }, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (VerifyOutcome.Unavailable, null);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var key = await response.Content.ReadFromJsonAsync<VerifiedKey>(JsonOptions, ct);
+                keys.Store(cacheKey, new KeyCache.Entry(key, now + options.Value.PositiveTtl), now);
+                return (VerifyOutcome.Valid, key);
+            }
+
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
+            {
+                keys.Store(cacheKey, new KeyCache.Entry(null, now + options.Value.NegativeTtl), now);
+                return (VerifyOutcome.Invalid, null);
+            }
+
+            return (VerifyOutcome.Unavailable, null);
+        }
+    }
+
+    private static string CacheKey(string apiKey, string apiSecret)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(apiKey + "\n" + apiSecret), hash);
+        return Convert.ToBase64String(hash);
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Platform.ServiceDefaults.Extensions.ConfigureJson(json);
+        return json;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Platform.ServiceDefaults;
+
+namespace Platform.Gateway;
+
+/// <summary>The gateway's own instruments on the fleet's <c>Platform</c> meter (exported at <c>/metrics</c>).</summary>
+public sealed class GatewayMetrics
+{
+    private readonly Counter<long> requests;
+    private readonly Histogram<double> duration;
+    private readonly Counter<long> authFailures;
+    private readonly Counter<long> failovers;
+
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(Telemetry.PlatformMeter);
+        requests = meter.CreateCounter<long>("gateway.requests", description: "Proxied requests by route group, side and status.");
+        duration = meter.CreateHistogram<double>("gateway.request.duration", unit: "s", description: "Proxied request duration by route group and side.");
+        authFailures = meter.CreateCounter<long>("gateway.auth.failures", description: "Refused authentications by reason.");
+        failovers = meter.CreateCounter<long>("gateway.failovers", description: "Requests sent to the other side because every destination of the chosen side was down.");
+    }
+
+    public void Proxied(string route, string side, int status, double seconds)
+    {
+        var tags = new TagList { { "route", route }, { "side", side } };
+        duration.Record(seconds, tags);
+        tags.Add("status", status);
+        requests.Add(1, tags);
+    }
+
+    public void AuthFailed(string reason) => authFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void FailedOver(string route, string from) =>
+        failovers.Add(1, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("from", from));
+}
