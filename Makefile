@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help infra build run stop status down test format bench
+.PHONY: help infra build run stop status down test format bench weight rollout
 
 help:
 	@echo "make run     infrastructure up, build, start the fleet in the background, print the URLs"
@@ -20,6 +20,8 @@ help:
 	@echo "make down    stop the fleet and the local servers"
 	@echo "make format  check formatting (dotnet format)"
 	@echo "make bench   run the benchmarks"
+	@echo "make weight ROUTE=analyzer NEW=25 REASON=\"...\"   share of a route's clients sent to the new services"
+	@echo "make rollout the current weights"
 
 infra:
 	@deploy/local/up.sh
@@ -49,6 +51,20 @@ test: infra build
 	rm -rf $(RESULTS_DIR)
 	dotnet test $(SOLUTION) $(DOTNET_FLAGS) --no-build --logger trx --results-directory $(RESULTS_DIR) \
 		--logger "console;verbosity=minimal"
+
+# Ops during the cutover, with the demo key that `make run` made (or OPS_KEY / OPS_SECRET).
+GATEWAY ?= http://127.0.0.1:8080
+DEMO_KEY_FILE := .local/demo-key.env
+weight:
+	@test -n "$(ROUTE)" -a -n "$(NEW)" -a -n "$(REASON)" || { echo 'usage: make weight ROUTE=analyzer NEW=25 REASON="why"'; exit 2; }
+	@set -a; [ -f $(DEMO_KEY_FILE) ] && . ./$(DEMO_KEY_FILE); set +a; \
+	  body=$$(python3 -c 'import json,sys; w = sys.argv[1]; print(json.dumps({"weight": int(w) if w.lstrip("-").isdigit() else w, "reason": sys.argv[2]}))' "$(NEW)" "$(REASON)"); \
+	  curl -sS -X PUT "$(GATEWAY)/ops/rollout/$(ROUTE)" -H "api-key: $${OPS_KEY:-$$DEMO_API_KEY}" -H "api-secret: $${OPS_SECRET:-$$DEMO_API_SECRET}" \
+	    -H 'Content-Type: application/json' --data "$$body" -w '\n'
+
+rollout:
+	@set -a; [ -f $(DEMO_KEY_FILE) ] && . ./$(DEMO_KEY_FILE); set +a; \
+	  curl -sS "$(GATEWAY)/ops/rollout" -H "api-key: $${OPS_KEY:-$$DEMO_API_KEY}" -H "api-secret: $${OPS_SECRET:-$$DEMO_API_SECRET}" -w '\n'
 
 format:
 	dotnet format $(SOLUTION) --verify-no-changes

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Platform.Gateway.Rollout;
 using Platform.ServiceDefaults;
 
 namespace Platform.Gateway;
@@ -12,9 +13,12 @@ public sealed class GatewayMetrics
     private readonly Counter<long> authFailures;
     private readonly Counter<long> failovers;
 
-    public GatewayMetrics(IMeterFactory meters)
+    public GatewayMetrics(IMeterFactory meters, RolloutState rollout)
     {
         var meter = meters.Create(Telemetry.PlatformMeter);
+        meter.CreateObservableGauge("gateway.rollout.weight",
+            () => rollout.All.Select(r => new Measurement<int>(r.Weight, new KeyValuePair<string, object?>("route", r.Route))),
+            description: "Current share (0..100) of each route group's clients sent to the new services.");
         requests = meter.CreateCounter<long>("gateway.requests", description: "Proxied requests by route group, side and status.");
         duration = meter.CreateHistogram<double>("gateway.request.duration", unit: "s", description: "Proxied request duration by route group and side.");
         authFailures = meter.CreateCounter<long>("gateway.auth.failures", description: "Refused authentications by reason.");

@@ -16,11 +16,11 @@ public static class DataExtensions
 
     /// <summary>
     /// Adds a singleton <see cref="NpgsqlDataSource"/> whose connections see only <paramref name="schema"/> (search
-    /// path), a readiness check, and the migrations embedded in <paramref name="migrationsAssembly"/> under a
-    /// <c>Migrations</c> folder, applied at start into that schema.
+    /// path), a readiness check, and the migrations embedded in <paramref name="migrationsAssemblies"/> under a
+    /// <c>Migrations</c> folder, applied at start into that schema in name order.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformData(
-        this IHostApplicationBuilder builder, string schema, Assembly migrationsAssembly)
+        this IHostApplicationBuilder builder, string schema, params Assembly[] migrationsAssemblies)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(schema);
         ConfigureDapper();
@@ -35,7 +35,7 @@ public static class DataExtensions
 
         builder.Services.AddSingleton(sp =>
             CreateDataSource(sp.GetRequiredService<IOptions<DataOptions>>().Value.ConnectionString!, schema));
-        builder.Services.AddSingleton(new SchemaMigrations(schema, migrationsAssembly));
+        builder.Services.AddSingleton(new SchemaMigrations(schema, migrationsAssemblies));
         builder.Services.AddHostedService<MigrationHostedService>();
 
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(

@@ -11,10 +11,17 @@ namespace Platform.Data;
 
 /// <summary>
 /// An owner's numbered SQL scripts (embedded resources under <c>Migrations/</c>, applied in name order) and the
-/// journal table inside the owner's schema that records which ran.
+/// journal table inside the owner's schema that records which ran. Shared libraries that keep tables in their
+/// user's schema (the job machinery, say) add their own assembly's scripts to the owner's.
 /// </summary>
-public sealed class SchemaMigrations(string schema, Assembly assembly)
+public sealed class SchemaMigrations(string schema, IReadOnlyList<Assembly> assemblies)
 {
+    /// <summary>The scripts of one assembly.</summary>
+    public SchemaMigrations(string schema, Assembly assembly)
+        : this(schema, [assembly])
+    {
+    }
+
     private volatile bool completed;
 
     /// <summary>The owner's schema.</summary>
@@ -28,7 +35,7 @@ public sealed class SchemaMigrations(string schema, Assembly assembly)
 
     /// <summary>Names of the embedded scripts, in the order they apply.</summary>
     public IReadOnlyList<string> ScriptNames =>
-        [.. assembly.GetManifestResourceNames().Where(IsMigration).Order(StringComparer.Ordinal)];
+        [.. assemblies.SelectMany(a => a.GetManifestResourceNames()).Where(IsMigration).Order(StringComparer.Ordinal)];
 
     /// <summary>Applies every script not yet in the journal, each in its own transaction.</summary>
     public IReadOnlyList<string> Apply(string connectionString, ILogger logger)
@@ -40,7 +47,7 @@ public sealed class SchemaMigrations(string schema, Assembly assembly)
         // and the unqualified journal table inside it.
         var upgrader = DeployChanges.To
             .PostgresqlDatabase(csb.ConnectionString)
-            .WithScriptsEmbeddedInAssembly(assembly, IsMigration)
+            .WithScriptsEmbeddedInAssemblies([.. assemblies], IsMigration)
             .JournalToPostgresqlTable(null, "schemaversions")
             .WithTransactionPerScript()
             .LogTo(new DbUpLogger(logger))
