@@ -51,6 +51,7 @@ start() {
   export PGPASSFILE="$LOCAL_DIR/pgpass"
   export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
   export DOTNET_gcServer="${DOTNET_gcServer:-0}"
+  export Prompts__AdminAddress="http://127.0.0.1:${ADMIN_PORT:-8081}/"
   export Auth__AdminAddress="http://127.0.0.1:${ADMIN_PORT:-8081}/"
   export ReverseProxy__Clusters__admin__Destinations__primary__Address="http://127.0.0.1:${ADMIN_PORT:-8081}/"
   export ReverseProxy__Clusters__analyzer__Destinations__primary__Address="http://127.0.0.1:${ANALYZER_PORT:-8082}/"

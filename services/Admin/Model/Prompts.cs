@@ -1,6 +1,6 @@
-namespace Platform.Admin.Model;
+using Platform.Contracts;
 
-public sealed record PromptParameters(double? Temperature, int? MaxTokens);
+namespace Platform.Admin.Model;
 
 public sealed record Prompt(
     Guid Id, string Key, Guid? OrgId, string Description, int ActiveVersion, int LatestVersion, int Revision,
@@ -13,6 +13,3 @@ public sealed record CreatePromptRequest(string? Key, Guid? OrgId, string? Descr
 
 /// <summary>A new version: the template is required; description and parameters left out keep their value.</summary>
 public sealed record UpdatePromptRequest(string? Template, string? Description, PromptParameters? Parameters);
-
-public sealed record ResolvedPrompt(
-    Guid PromptId, string Key, Guid? OrgId, int Version, string Template, IReadOnlyList<string> Placeholders, PromptParameters Parameters);

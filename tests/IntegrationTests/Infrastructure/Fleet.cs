@@ -31,7 +31,13 @@ public static class Fleet
 
         foreach (var (name, project) in Services)
         {
-            Apps[name] = AppProcess.Start(name, project, FreePort.Next(), CommonEnvironment(name));
+            var env = CommonEnvironment(name);
+            if (Apps.TryGetValue("admin", out var admin))
+            {
+                env["Prompts__AdminAddress"] = admin.BaseAddress.ToString();
+            }
+
+            Apps[name] = AppProcess.Start(name, project, FreePort.Next(), env);
         }
 
         var gatewayEnv = CommonEnvironment("gateway");
