@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Platform.Gateway.RateLimiting;
 using Platform.ServiceDefaults.Identity;
 
 namespace Platform.Gateway.Auth;
@@ -8,9 +10,11 @@ namespace Platform.Gateway.Auth;
 /// legacy <c>api-key</c>/<c>api-secret</c> headers, checks the group's scope, and removes any identity headers the client
 /// sent so only the gateway's signed ones reach the services. Missing or bad credentials: 401 with
 /// <c>WWW-Authenticate</c>; wrong scope: 403; too many failures from one address: 429; Admin unreachable: 503.
+/// Then the key's rate limit: 429 with <c>Retry-After</c> past it, and <c>RateLimit-Policy</c>/<c>RateLimit</c> headers.
 /// </summary>
 public sealed class GatewayAuthMiddleware(
     RequestDelegate next, KeyVerifier verifier, FailedAttemptThrottle throttle, GatewayMetrics metrics,
+    IKeyRateLimiter limiter, RateLimitMetrics rateLimitMetrics, IOptions<RateLimitOptions> rateLimits,
     IProblemDetailsService problems, IReadOnlySet<string> routeGroups)
 {
     public const string ApiKeyHeader = "api-key";
@@ -69,6 +73,14 @@ public sealed class GatewayAuthMiddleware(
         }
 
         context.Features.Set(key);
+
+        // Per key, shared by every replica through Redis: the key's own limit, else its organisation's, else the default.
+        var permits = rateLimits.Value.PermitsPerMinuteFor(key.RateLimitPerMinute, key.OrgRequestsPerMinute);
+        if (!await RateLimitingExtensions.EnforceAsync(context, limiter, key.KeyIdText, permits, scope, rateLimitMetrics))
+        {
+            return;
+        }
+
         await next(context);
     }
 

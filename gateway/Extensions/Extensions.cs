@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Platform.Data;
 using Platform.Gateway.Auth;
 using Platform.Gateway.Ops;
+using Platform.Gateway.RateLimiting;
 using Platform.Gateway.Rollout;
 using Platform.ServiceDefaults.Identity;
 using Platform.ServiceDefaults.Messaging;
@@ -31,6 +32,7 @@ internal static class Extensions
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<AuthOptions>>().Value.AdminAddress!);
             http.Timeout = TimeSpan.FromSeconds(10);
         }).AddInternalCallSigning();
+        builder.AddKeyRateLimiting();
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<FailedAttemptThrottle>();
         builder.Services.AddSingleton<GatewayMetrics>();

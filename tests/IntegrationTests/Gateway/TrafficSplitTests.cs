@@ -193,11 +193,31 @@ public sealed class TrafficSplitTests
         }
     }
 
+    [Test, Order(8)]
+    public async Task TwoReplicas_ShareOneRateLimitBudget()
+    {
+        var org = await AdminClient.CreateOrganizationAsync();
+        using var created = await AdminClient.Platform().PostAsync($"api/v1/admin/api-keys?org_id={org}", new { name = "shared-budget", scopes = new[] { "analyzer" }, rate_limit_per_minute = 6 });
+        var body = await AdminClient.OkJsonAsync(created, HttpStatusCode.Created);
+        var key = new ApiKey((Guid)body["id"]!, org, (string)body["api_key"]!, (string)body["api_secret"]!);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var response = await key.GetAsync((i % 2 == 0 ? gatewayA : gatewayB).Client, $"api/v1/{Route}/echo");
+            return response.StatusCode;
+        }));
+
+        Assert.That(results.Count(s => s == HttpStatusCode.OK), Is.EqualTo(6), "one budget of 6 across both replicas");
+        Assert.That(results.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(14));
+    }
+
     private AppProcess StartGateway(string name)
     {
         var env = Fleet.CommonEnvironment("gateway");
         env["Auth__AdminAddress"] = Fleet.App("admin").BaseAddress.ToString();
         env["Auth__FailuresPerMinutePerClient"] = "100000";
+        // These tests send thousands of requests with one key; the limiter has tests of its own.
+        env["RateLimiting__DefaultPermitsPerMinute"] = "10000000";
         foreach (var (service, _) in Fleet.Services)
         {
             env[$"ReverseProxy__Clusters__{service}__Destinations__primary__Address"] = Fleet.App(service).BaseAddress.ToString();
