@@ -58,21 +58,15 @@ start() {
   export ReverseProxy__Clusters__chatbot__Destinations__primary__Address="http://127.0.0.1:${CHATBOT_PORT:-8083}/"
   export ReverseProxy__Clusters__evaluator__Destinations__primary__Address="http://127.0.0.1:${EVALUATOR_PORT:-8084}/"
 
+  # Services first; the gateway probes its destinations from the start, so it starts once they answer.
   for entry in "${APPS[@]}"; do
-    IFS='|' read -r name dir assembly port <<<"$entry"
-    stop_app "$name"
-    local dll="$ROOT/$dir/bin/$CONFIGURATION/net10.0/$assembly.dll"
-    [[ -f "$dll" ]] || { echo "$dll is not built: run make build." >&2; exit 1; }
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "Port $port (for $name) is already in use by another process." >&2
-      exit 1
-    fi
-    (cd "$(dirname "$dll")" && exec nohup dotnet "$dll" --urls "http://127.0.0.1:$port" >"$LOCAL_DIR/logs/$name.log" 2>&1) &
-    echo $! >"$LOCAL_DIR/run/$name.pid"
-    log "started $name on :$port (pid $!, log .local/logs/$name.log)"
+    if [[ $entry != gateway\|* ]]; then start_app "$entry"; fi
   done
-
-  wait_ready
+  wait_ready service
+  for entry in "${APPS[@]}"; do
+    if [[ $entry == gateway\|* ]]; then start_app "$entry"; fi
+  done
+  wait_ready gateway
   seed_demo
 }
 
@@ -83,10 +77,27 @@ seed_demo() {
     --Logging:LogLevel:Default=Warning) || { echo "Seeding the demo organisation failed." >&2; exit 1; }
 }
 
+start_app() {
+  local name dir assembly port
+  IFS='|' read -r name dir assembly port <<<"$1"
+  stop_app "$name"
+  local dll="$ROOT/$dir/bin/$CONFIGURATION/net10.0/$assembly.dll"
+  [[ -f "$dll" ]] || { echo "$dll is not built: run make build." >&2; exit 1; }
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "Port $port (for $name) is already in use by another process." >&2
+    exit 1
+  fi
+  (cd "$(dirname "$dll")" && exec nohup dotnet "$dll" --urls "http://127.0.0.1:$port" >"$LOCAL_DIR/logs/$name.log" 2>&1) &
+  echo $! >"$LOCAL_DIR/run/$name.pid"
+  log "started $name on :$port (pid $!, log .local/logs/$name.log)"
+}
+
+# wait_ready service|gateway: until each of those apps answers /health/ready
 wait_ready() {
   local deadline=$((SECONDS + READY_TIMEOUT))
   for entry in "${APPS[@]}"; do
     IFS='|' read -r name _ _ port <<<"$entry"
+    if [[ $1 == gateway ]]; then [[ $name == gateway ]] || continue; else [[ $name != gateway ]] || continue; fi
     until curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null; do
       if ! pid_alive "$LOCAL_DIR/run/$name.pid"; then
         echo "$name exited during start; the end of its log:" >&2

@@ -202,7 +202,7 @@ SECRETS_FILE=$LOCAL_DIR/secrets.env
 PGPASS_FILE=$LOCAL_DIR/pgpass
 declare -A SECRET=()
 declare -a EXTRA_LINES=()
-KNOWN_KEYS=" PG_SUPERUSER_PASSWORD PG_PASSWORD_ADMIN PG_PASSWORD_ANALYZER PG_PASSWORD_CHATBOT PG_PASSWORD_EVALUATOR PG_PASSWORD_GATEWAY RABBITMQ_USER RABBITMQ_PASSWORD ConnectionStrings__RabbitMq ConnectionStrings__Redis Identity__SigningSecret ApiKeys__Pepper "
+KNOWN_KEYS=" PG_SUPERUSER_PASSWORD PG_PASSWORD_ADMIN PG_PASSWORD_ANALYZER PG_PASSWORD_CHATBOT PG_PASSWORD_EVALUATOR PG_PASSWORD_GATEWAY RABBITMQ_USER RABBITMQ_PASSWORD ConnectionStrings__RabbitMq ConnectionStrings__Redis Identity__SigningSecret ApiKeys__Pepper Jobs__WebhookSecret "
 if [[ -f $SECRETS_FILE ]]; then
     while IFS= read -r line || [[ -n $line ]]; do
         if [[ $line =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] && [[ $KNOWN_KEYS == *" ${BASH_REMATCH[1]} "* ]]; then
@@ -221,6 +221,7 @@ SECRET[RABBITMQ_USER]=${SECRET[RABBITMQ_USER]:-platform}
 new_secret RABBITMQ_PASSWORD 24
 new_secret Identity__SigningSecret 32
 new_secret ApiKeys__Pepper 32
+new_secret Jobs__WebhookSecret 32
 for key in "${!SECRET[@]}"; do
     [[ $key == ConnectionStrings__* ]] && continue # derived below
     [[ ${SECRET[$key]} =~ ^[A-Za-z0-9._~-]+$ ]] ||

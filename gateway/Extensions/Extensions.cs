@@ -57,6 +57,7 @@ internal static class Extensions
         app.MapRolloutApi();
         app.MapReverseProxy(proxy =>
         {
+            proxy.UseMiddleware<BodySizeGuard>();
             proxy.UseMiddleware<TrafficSplitter>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

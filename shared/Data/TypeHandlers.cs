@@ -61,6 +61,12 @@ public static class Jsonb
 
     /// <summary>Lets Dapper read and write <typeparamref name="T"/> as a jsonb column.</summary>
     public static void Register<T>() => SqlMapper.AddTypeHandler(new JsonbHandler<T>());
+
+    /// <summary>
+    /// <paramref name="value"/> as JSON text for a <c>@param::jsonb</c> parameter: for lists, which Dapper would
+    /// otherwise expand into one parameter per item.
+    /// </summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 }
 
 /// <summary>timestamptz comes back from Npgsql as a UTC <see cref="DateTime"/>; records use DateTimeOffset.</summary>

@@ -40,6 +40,8 @@ public static class Fleet
             Apps[name] = AppProcess.Start(name, project, FreePort.Next(), env);
         }
 
+        // The gateway probes its destinations from the start: start it once they answer, or it marks them down.
+        await Task.WhenAll(Apps.Values.Select(a => a.WaitUntilReadyAsync(TimeSpan.FromSeconds(120))));
         var gatewayEnv = CommonEnvironment("gateway");
         foreach (var (name, _) in Services)
         {
@@ -62,6 +64,11 @@ public static class Fleet
         }
 
         Apps.Clear();
+        NpgsqlConnection.ClearAllPools();
+        await using var server = new NpgsqlConnection(TestEnvironment.PostgresConnectionString("postgres", "postgres"));
+        await server.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{TestEnvironment.Database}\" WITH (FORCE)", server);
+        await drop.ExecuteNonQueryAsync();
     }
 
     /// <summary>Configuration every app gets: its own role on the test database, the test broker vhost, secrets.</summary>
@@ -72,7 +79,39 @@ public static class Fleet
         ["ConnectionStrings__Redis"] = $"127.0.0.1:{TestEnvironment.RedisPort}",
         ["Identity__SigningSecret"] = TestEnvironment.Secret("Identity__SigningSecret"),
         ["ApiKeys__Pepper"] = TestEnvironment.Secret("ApiKeys__Pepper"),
+        ["Jobs__WebhookSecret"] = TestEnvironment.Secret("Jobs__WebhookSecret"),
+        // Tests receive webhooks on loopback.
+        ["Jobs__AllowPrivateCallbacks"] = "true",
     };
+
+    /// <summary>Test databases of earlier runs that ended without cleaning up (nobody is connected to them).</summary>
+    private static async Task DropAbandonedTestDatabasesAsync(NpgsqlConnection server)
+    {
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT datname FROM pg_database d WHERE datname LIKE @prefix AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)", server))
+        {
+            list.Parameters.AddWithValue("prefix", TestEnvironment.DatabasePrefix + "%");
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in names)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\"", server);
+                await drop.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException)
+            {
+                // Someone connected meanwhile: a live run; leave it.
+            }
+        }
+    }
 
     /// <summary>Drops and recreates the test database with the production layout from deploy/sql/schemas.sql.</summary>
     public static async Task ResetDatabaseAsync()
@@ -80,9 +119,8 @@ public static class Fleet
         await using (var server = new NpgsqlConnection(TestEnvironment.PostgresConnectionString("postgres", "postgres")))
         {
             await server.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {TestEnvironment.Database} WITH (FORCE)", server);
-            await drop.ExecuteNonQueryAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {TestEnvironment.Database} ENCODING 'UTF8'", server);
+            await DropAbandonedTestDatabasesAsync(server);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{TestEnvironment.Database}\" ENCODING 'UTF8'", server);
             await create.ExecuteNonQueryAsync();
         }
 

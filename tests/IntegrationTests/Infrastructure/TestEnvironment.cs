@@ -8,7 +8,12 @@ namespace Platform.IntegrationTests.Infrastructure;
 /// </summary>
 public static class TestEnvironment
 {
-    public const string Database = "platform_test";
+    /// <summary>Prefix of the test databases; each run makes its own so concurrent runs never meet.</summary>
+    public const string DatabasePrefix = "platform_test_";
+
+    /// <summary>This run's database (override with TEST_DATABASE).</summary>
+    public static string Database { get; } =
+        Environment.GetEnvironmentVariable("TEST_DATABASE") ?? $"{DatabasePrefix}{Environment.ProcessId}_{DateTime.UtcNow:HHmmss}";
     public const string RabbitVirtualHost = "platform-test";
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Secrets = new(ReadSecrets);
@@ -31,12 +36,12 @@ public static class TestEnvironment
             : throw new InvalidOperationException($"{name} is missing from {LocalDir}/secrets.env: run deploy/local/up.sh (make test does).");
 
     /// <summary>A connection string for <paramref name="role"/> on the test database (password from the pgpass file).</summary>
-    public static string PostgresConnectionString(string role, string database = Database) =>
+    public static string PostgresConnectionString(string role, string? database = null) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = PgPort,
-            Database = database,
+            Database = database ?? Database,
             Username = role,
             Password = role == "postgres" ? Secret("PG_SUPERUSER_PASSWORD") : Secret($"PG_PASSWORD_{role.ToUpperInvariant()}"),
             Pooling = true,

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Platform.Analyzer.Data;
+using Platform.Contracts;
+using Platform.Documents;
+using Platform.Jobs;
+using Platform.Jobs.Webhooks;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Identity;
+
+namespace Platform.Analyzer.Apis;
+
+/// <summary>What the job carries from the request to the worker (the document itself is in the session).</summary>
+public sealed record AnalysisJobInput(Guid SessionId, string UserId, IReadOnlyList<string> Prompts, string? Language);
+
+public sealed record JobAccepted(Guid JobId, Guid SessionId, string Status, string StatusUrl);
+
+public sealed record JobProgress(int Done, int Total);
+
+public sealed record JobView(
+    Guid JobId, string Status, JobProgress Progress, Guid? SessionId, JsonElement? Result, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>
+/// The same analysis as <c>/analyze</c>, asynchronously over RabbitMQ: <c>POST /jobs</c> answers 202 at once (the job
+/// and its command are committed together), <c>GET /jobs/{id}</c> follows it; an optional <c>callback_url</c> gets the
+/// signed result.
+/// </summary>
+public static class JobsApi
+{
+    public const string Kind = "analysis";
+
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app, long maxUploadBytes)
+    {
+        var api = app.MapGroup("/api/v1/analyzer/jobs").WithTags("Jobs").RequireScope(Scopes.Analyzer);
+        api.MapPost("/", SubmitJobAsync).WithName("SubmitAnalysisJob")
+            .WithSummary("Form as /analyze plus optional callback_url; 202 with the job id and Location.")
+            .DisableAntiforgery()
+            .AcceptsBodiesUpTo(maxUploadBytes + 64 * 1024);
+        api.MapGet("/{id:guid}", GetJobAsync).WithName("GetAnalysisJob")
+            .WithSummary("status queued|running|succeeded|failed, progress (prompts done of total), result or error.");
+        return api;
+    }
+
+    public static async Task<Results<Accepted<JobAccepted>, ValidationProblem>> SubmitJobAsync(
+        HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, SessionStore sessions, IJobStore jobs,
+        IOptions<JobsOptions> jobOptions, TimeProvider clock, CancellationToken ct)
+    {
+        var input = await AnalysisInput.ReadAsync(request, extractor, ct);
+        if (input.Errors is not null)
+        {
+            return TypedResults.ValidationProblem(input.Errors);
+        }
+
+        if (input.CallbackUrl is not null
+            && await CallbackUrlValidator.ValidateAsync(input.CallbackUrl, jobOptions.Value.AllowPrivateCallbacks, ct) is { } problem)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["callback_url"] = [problem] });
+        }
+
+        var now = clock.GetUtcNow();
+        var sessionId = Guid.CreateVersion7(now);
+        var document = input.Document!;
+        await sessions.InsertAsync(sessionId, caller.OrgId, input.UserId!, document.FileName, document.Text, AnalysisInput.Passages(document), "queued", now, ct);
+        var jobId = Guid.CreateVersion7(now);
+        try
+        {
+            await jobs.EnqueueAsync(caller.OrgId, Kind, new AnalysisJobInput(sessionId, input.UserId!, input.Prompts!, input.Language),
+                new AnalyzeDocument { JobId = jobId, OrgId = caller.OrgId }, input.CallbackUrl, ct);
+        }
+        catch
+        {
+            await sessions.DeleteAsync(caller.OrgId, sessionId, CancellationToken.None);
+            throw;
+        }
+
+        var location = $"/api/v1/analyzer/jobs/{jobId}";
+        return TypedResults.Accepted(location, new JobAccepted(jobId, sessionId, JobStatus.Queued, location));
+    }
+
+    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct)
+    {
+        var job = await jobs.GetAsync(caller.OrgId, id, ct);
+        if (job is null || job.Kind != Kind)
+        {
+            return TypedResults.NotFound();
+        }
+
+        Guid? sessionId = job.Input.TryGetProperty("session_id", out var s) && s.TryGetGuid(out var parsed) ? parsed : null;
+        return TypedResults.Ok(new JobView(job.Id, job.Status, new JobProgress(job.ProgressDone, job.ProgressTotal), sessionId,
+            job.Result, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt));
+    }
+}

@@ -1,0 +1,135 @@
+using Dapper;
+using Npgsql;
+using Platform.Analyzer.Model;
+using Platform.Data;
+using Platform.ServiceDefaults.Http;
+
+namespace Platform.Analyzer.Data;
+
+/// <summary>Analysis sessions, their follow-ups and feedback; every query is scoped to the caller's organisation.</summary>
+public sealed class SessionStore(NpgsqlDataSource db)
+{
+    private const string SummaryColumns = "id, user_id, document_name, status, created_at, updated_at";
+
+    public async Task InsertAsync(
+        Guid id, Guid orgId, string userId, string? documentName, string documentText, IReadOnlyList<Passage> passages,
+        string status, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO sessions (id, org_id, user_id, document_name, document_text, passages, status, created_at, updated_at)
+            VALUES (@id, @orgId, @userId, @documentName, @documentText, @passages::jsonb, @status, @now, @now)
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql,
+            new { id, orgId, userId, documentName, documentText, passages = Jsonb.Serialize(passages), status, now }, cancellationToken: ct));
+    }
+
+    public async Task CompleteAsync(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE sessions SET sections = @sections::jsonb, status = 'completed', provider = @provider, error = NULL,
+                token_usage = @usage::jsonb, updated_at = @now
+            WHERE id = @id
+            """;
+        var usage = new TokenTotals(sections.Sum(s => s.InputTokens), sections.Sum(s => s.OutputTokens));
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql,
+            new { id, sections = Jsonb.Serialize(sections), provider, usage = Jsonb.Serialize(usage), now }, cancellationToken: ct));
+    }
+
+    public async Task MarkAsync(Guid id, string status, string? error, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = "UPDATE sessions SET status = @status, error = @error, updated_at = @now WHERE id = @id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, status, error, now }, cancellationToken: ct));
+    }
+
+    public async Task<Session?> GetAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id, user_id, document_name, status, sections, token_usage, provider, error, created_at, updated_at
+            FROM sessions WHERE id = @id AND org_id = @orgId;
+            SELECT f.id, f.question, f.answer, f.created_at FROM followups f
+            JOIN sessions s ON s.id = f.session_id
+            WHERE f.session_id = @id AND s.org_id = @orgId ORDER BY f.created_at, f.id;
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var grid = await conn.QueryMultipleAsync(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
+        var row = await grid.ReadSingleOrDefaultAsync<SessionRow>();
+        if (row is null)
+        {
+            return null;
+        }
+
+        var followups = (await grid.ReadAsync<Followup>()).AsList();
+        return new Session(row.Id, row.UserId, row.DocumentName, row.Status, row.Sections ?? [], row.TokenUsage ?? new TokenTotals(0, 0),
+            row.Provider, row.Error, followups, row.CreatedAt, row.UpdatedAt);
+    }
+
+    /// <summary>The document and what the follow-up prompt needs, for one session of the organisation.</summary>
+    public async Task<SessionDocument?> GetDocumentAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id, document_name, document_text, passages, sections, status FROM sessions WHERE id = @id AND org_id = @orgId
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<SessionDocument>(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
+    }
+
+    public async Task<Page<SessionSummary>> ListAsync(Guid orgId, string? userId, int pageSize, Cursor? after, CancellationToken ct)
+    {
+        const string sql = $"""
+            SELECT {SummaryColumns} FROM sessions
+            WHERE org_id = @orgId AND (@userId::text IS NULL OR user_id = @userId)
+              AND (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
+            ORDER BY created_at DESC, id DESC
+            LIMIT @take
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<SessionSummary>(new CommandDefinition(sql,
+            new { orgId, userId, afterAt = after?.At, afterId = after?.Id, take = pageSize + 1 }, cancellationToken: ct))).AsList();
+        return Page.From(rows, pageSize, s => new Cursor(s.CreatedAt, s.Id));
+    }
+
+    public async Task<bool> DeleteAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE id = @id AND org_id = @orgId",
+            new { id, orgId }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<Followup>> FollowupsAsync(Guid sessionId, CancellationToken ct)
+    {
+        const string sql = "SELECT id, question, answer, created_at FROM followups WHERE session_id = @sessionId ORDER BY created_at, id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Followup>(new CommandDefinition(sql, new { sessionId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<Followup> AddFollowupAsync(Guid sessionId, string question, string answer, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO followups (id, session_id, question, answer, created_at) VALUES (@id, @sessionId, @question, @answer, @now)
+            """;
+        var followup = new Followup(Guid.CreateVersion7(now), question, answer, now);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { followup.Id, sessionId, question, answer, now }, cancellationToken: ct));
+        return followup;
+    }
+
+    public async Task<FeedbackRecord> AddFeedbackAsync(Guid sessionId, int rating, string? comment, string? section, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO feedback (id, session_id, rating, comment, section, created_at) VALUES (@id, @sessionId, @rating, @comment, @section, @now)
+            """;
+        var record = new FeedbackRecord(Guid.CreateVersion7(now), sessionId, rating, comment, section, now);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { record.Id, sessionId, rating, comment, section, now }, cancellationToken: ct));
+        return record;
+    }
+
+    private sealed record SessionRow(
+        Guid Id, string UserId, string? DocumentName, string Status, Section[]? Sections, TokenTotals? TokenUsage, string? Provider,
+        string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+}
+
+public sealed record SessionDocument(Guid Id, string? DocumentName, string DocumentText, Passage[] Passages, Section[] Sections, string Status);

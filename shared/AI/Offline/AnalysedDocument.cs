@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Platform.AI.Text;
+
+namespace Platform.AI.Offline;
+
+/// <summary>A paragraph of the document, with where it is.</summary>
+internal sealed record Passage(int Index, string Text, int? Page, int Paragraph, string? Section, bool IsHeading);
+
+/// <summary>A sentence of the document, with its passage and index terms.</summary>
+internal sealed record DocSentence(int Index, string Text, int PassageIndex, IReadOnlyList<string> Terms, int WordCount);
+
+/// <summary>
+/// A document read once for every offline prompt: passages with locations, headings, sentences, TextRank centrality,
+/// and (on demand) BM25 indexes and key phrases. Immutable once built, so prompts run on it concurrently.
+/// </summary>
+internal sealed class AnalysedDocument
+{
+    private const int CacheSize = 16;
+    private static readonly List<(string Key, AnalysedDocument Document)> Cache = [];
+    private static readonly Lock CacheGate = new();
+
+    private readonly Lazy<Bm25Index> passageIndex;
+    private readonly Lazy<IReadOnlyList<KeyPhrase>> keyPhrases;
+    private readonly Lazy<double[]> centrality;
+    private readonly ConcurrentDictionary<Regex, bool[]> matches = new();
+    private readonly Lazy<IReadOnlyList<string>[]> figures;
+
+    private AnalysedDocument(IReadOnlyList<Passage> passages, bool hasLocations)
+    {
+        Passages = passages;
+        HasLocations = hasLocations;
+        var sentences = new List<DocSentence>();
+        foreach (var passage in passages)
+        {
+            WordCount += WordTokenizer.WordSpans(passage.Text).Count();
+            if (passage.IsHeading)
+            {
+                continue;
+            }
+
+            foreach (var s in SentenceSplitter.Split(passage.Text))
+            {
+                var text = Patterns.BulletPrefix().Replace(s.Text, string.Empty);
+                var words = WordTokenizer.WordSpans(text).Count();
+                sentences.Add(new DocSentence(sentences.Count, text, passage.Index, WordTokenizer.Terms(text), words));
+            }
+        }
+
+        Sentences = sentences;
+        Text = string.Join("\n\n", passages.Select(p => p.Text));
+        PageCount = passages.Max(p => p.Page);
+        Headings = [.. passages.Where(p => p.IsHeading).Select(p => p.Text)];
+
+        // Passages are searched with their section title, so "budget" finds the paragraphs under "Budget".
+        passageIndex = new(() => new Bm25Index(Passages.Select(p => p.IsHeading || p.Section is null ? p.Text : p.Section + "\n" + p.Text)));
+        keyPhrases = new(() => Rake.Extract(Text, top: 12));
+        centrality = new(() => TextRank.Rank([.. Sentences.Select(s => s.Terms)]));
+        figures = new(() => [.. Sentences.Select(s => (IReadOnlyList<string>)Patterns.Figures(s.Text))]);
+    }
+
+    public IReadOnlyList<Passage> Passages { get; }
+
+    public IReadOnlyList<DocSentence> Sentences { get; }
+
+    /// <summary>Whether pages or paragraphs came from the caller (else paragraphs were counted here).</summary>
+    public bool HasLocations { get; }
+
+    public string Text { get; }
+
+    public int WordCount { get; }
+
+    public int? PageCount { get; }
+
+    public IReadOnlyList<string> Headings { get; }
+
+    public Bm25Index PassageIndex => passageIndex.Value;
+
+    public IReadOnlyList<KeyPhrase> KeyPhrases => keyPhrases.Value;
+
+    /// <summary>TextRank score per sentence.</summary>
+    public double[] Centrality => centrality.Value;
+
+    /// <summary>Whether <paramref name="regex"/> matches the sentence; computed once per pattern for all sentences.</summary>
+    public bool Is(DocSentence sentence, Regex regex) =>
+        matches.GetOrAdd(regex, r => [.. Sentences.Select(s => r.IsMatch(s.Text))])[sentence.Index];
+
+    /// <summary>How often <paramref name="regex"/> matches the sentence.</summary>
+    public int CountOf(DocSentence sentence, Regex regex) => Is(sentence, regex) ? regex.Count(sentence.Text) : 0;
+
+    /// <summary>How often <paramref name="regex"/> matches in all sentences.</summary>
+    public int Total(Regex regex) => Sentences.Sum(s => CountOf(s, regex));
+
+    /// <summary>The figures the sentence states (see <see cref="Patterns.Figures"/>).</summary>
+    public IReadOnlyList<string> FiguresOf(DocSentence sentence) => figures.Value[sentence.Index];
+
+    /// <summary>Whether the sentence states a figure other than a bare year.</summary>
+    public bool HasFigure(DocSentence sentence) =>
+        Is(sentence, Patterns.Money()) || Is(sentence, Patterns.Percent()) || Is(sentence, Patterns.Count()) || Is(sentence, Patterns.Duration());
+
+    /// <summary>
+    /// Reads <paramref name="document"/>, or <paramref name="passagesJson"/> (a JSON array of {text, page, paragraph})
+    /// when given; the last few documents are cached, since P1..P5 all read the same one.
+    /// </summary>
+    public static AnalysedDocument Get(string document, string? passagesJson)
+    {
+        var key = passagesJson is { Length: > 0 } ? "P\u0000" + passagesJson : "D\u0000" + document;
+        lock (CacheGate)
+        {
+            foreach (var (k, d) in Cache)
+            {
+                if (k.Length == key.Length && string.Equals(k, key, StringComparison.Ordinal))
+                {
+                    return d;
+                }
+            }
+        }
+
+        var passages = passagesJson is { Length: > 0 } ? ParsePassages(passagesJson) : null;
+        var analysed = passages is { Count: > 0 } ? Build(passages, hasLocations: true) : Build(SplitParagraphs(document), hasLocations: false);
+        lock (CacheGate)
+        {
+            Cache.Insert(0, (key, analysed));
+            if (Cache.Count > CacheSize)
+            {
+                Cache.RemoveAt(Cache.Count - 1);
+            }
+        }
+
+        return analysed;
+    }
+
+    /// <summary>Where a passage is, for citations: "page 3, paragraph 2" or "paragraph 14", with its section.</summary>
+    public string Location(int passageIndex)
+    {
+        var p = Passages[passageIndex];
+        var where = p.Page is { } page
+            ? string.Create(CultureInfo.InvariantCulture, $"page {page}, paragraph {p.Paragraph}")
+            : string.Create(CultureInfo.InvariantCulture, $"paragraph {p.Paragraph}");
+        return p.Section is { Length: > 0 } section && !p.IsHeading ? $"{where}, section \u201C{section}\u201D" : where;
+    }
+
+    public string Location(DocSentence sentence) => Location(sentence.PassageIndex);
+
+    private static AnalysedDocument Build(List<(string Text, int? Page, int Paragraph)> raw, bool hasLocations)
+    {
+        var passages = new List<Passage>();
+        string? section = null;
+        foreach (var (text, page, paragraph) in raw)
+        {
+            var clean = text.Trim();
+            if (clean.Length == 0)
+            {
+                continue;
+            }
+
+            var heading = IsHeading(clean);
+            if (heading)
+            {
+                section = Patterns.HeadingPrefix().Replace(clean, string.Empty).Trim().TrimEnd(':');
+                if (section.Length == 0)
+                {
+                    section = clean;
+                }
+            }
+
+            passages.Add(new Passage(passages.Count, heading ? section! : clean, page, paragraph, section, heading));
+        }
+
+        if (passages.Count == 0)
+        {
+            passages.Add(new Passage(0, string.Empty, null, 1, null, false));
+        }
+
+        return new AnalysedDocument(passages, hasLocations);
+    }
+
+    private static bool IsHeading(string text) =>
+        !text.Contains('\n', StringComparison.Ordinal) && text.Length <= 100
+        && (text.StartsWith('#') || SentenceSplitter.IsTitleLike(text))
+        && WordTokenizer.WordSpans(text).Count() <= 12;
+
+    /// <summary>Paragraphs split on blank lines; a form feed starts a new page.</summary>
+    private static List<(string Text, int? Page, int Paragraph)> SplitParagraphs(string document)
+    {
+        var result = new List<(string, int?, int)>();
+        var normalised = document.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        var pages = normalised.Split('\f');
+        var paged = pages.Length > 1;
+        var paragraph = 0;
+        for (var p = 0; p < pages.Length; p++)
+        {
+            if (paged)
+            {
+                paragraph = 0;
+            }
+
+            foreach (var block in SplitBlocks(pages[p]))
+            {
+                paragraph++;
+                result.Add((block, paged ? p + 1 : null, paragraph));
+            }
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<string> SplitBlocks(string text)
+    {
+        var lines = text.Split('\n');
+        var current = new List<string>();
+        foreach (var line in lines)
+        {
+            if (line.Trim().Length == 0)
+            {
+                if (current.Count > 0)
+                {
+                    yield return string.Join('\n', current);
+                    current.Clear();
+                }
+
+                continue;
+            }
+
+            // A heading line glued to its paragraph still becomes a passage of its own.
+            if (current.Count == 0 && line.TrimStart().StartsWith('#'))
+            {
+                yield return line.Trim();
+                continue;
+            }
+
+            current.Add(line.TrimEnd());
+        }
+
+        if (current.Count > 0)
+        {
+            yield return string.Join('\n', current);
+        }
+    }
+
+    private static List<(string Text, int? Page, int Paragraph)>? ParsePassages(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var result = new List<(string, int?, int)>();
+            var counter = 0;
+            foreach (var item in doc.RootElement.EnumerateArray())
+            {
+                counter++;
+                if (item.ValueKind == JsonValueKind.String)
+                {
+                    result.Add((item.GetString() ?? string.Empty, null, counter));
+                    continue;
+                }
+
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                var text = Property(item, "text") is { ValueKind: JsonValueKind.String } t ? t.GetString() ?? string.Empty : string.Empty;
+                int? page = Property(item, "page") is { ValueKind: JsonValueKind.Number } p && p.TryGetInt32(out var pv) ? pv : null;
+                var paragraph = Property(item, "paragraph") is { ValueKind: JsonValueKind.Number } q && q.TryGetInt32(out var qv) ? qv : counter;
+                result.Add((text, page, paragraph));
+            }
+
+            return result;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonElement? Property(JsonElement item, string name)
+    {
+        foreach (var property in item.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+}

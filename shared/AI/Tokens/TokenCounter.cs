@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using Microsoft.ML.Tokenizers;
+
+namespace Platform.AI;
+
+/// <summary>A slice of a text cut to a token budget.</summary>
+/// <param name="Text">The slice.</param>
+/// <param name="Start">Where it starts in the source text.</param>
+/// <param name="Length">How many characters of the source it covers.</param>
+/// <param name="Tokens">How many tokens it has.</param>
+public sealed record TextChunk(string Text, int Start, int Length, int Tokens);
+
+/// <summary>
+/// Counts tokens the way the model will (tiktoken <c>o200k_base</c> for GPT-4o, GPT-4.1, GPT-5 and o-series models,
+/// <c>cl100k_base</c> otherwise, including unknown and self-hosted models, where it is a fair estimate) and cuts texts
+/// to token budgets. Instances are cached per encoding and thread-safe.
+/// </summary>
+public sealed class TokenCounter
+{
+    private static readonly ConcurrentDictionary<string, Lazy<TokenCounter>> Cache = new(StringComparer.Ordinal);
+
+    private readonly Tokenizer tokenizer;
+
+    private TokenCounter(string encodingName)
+    {
+        EncodingName = encodingName;
+        tokenizer = TiktokenTokenizer.CreateForEncoding(encodingName);
+    }
+
+    /// <summary>The tiktoken encoding in use (<c>o200k_base</c> or <c>cl100k_base</c>).</summary>
+    public string EncodingName { get; }
+
+    /// <summary>The counter for <paramref name="model"/> (a model or Azure deployment name; null means unknown).</summary>
+    public static TokenCounter ForModel(string? model)
+    {
+        var encoding = EncodingFor(model);
+        return Cache.GetOrAdd(encoding, e => new Lazy<TokenCounter>(() => new TokenCounter(e))).Value;
+    }
+
+    /// <summary>The encoding name for <paramref name="model"/>.</summary>
+    public static string EncodingFor(string? model)
+    {
+        var m = (model ?? string.Empty).Trim().ToLowerInvariant();
+        var o200k = m.Contains("4o", StringComparison.Ordinal)
+            || m.StartsWith("gpt-4.1", StringComparison.Ordinal) || m.StartsWith("gpt-4.5", StringComparison.Ordinal)
+            || m.StartsWith("gpt-5", StringComparison.Ordinal) || m.StartsWith("gpt-oss", StringComparison.Ordinal)
+            || m.StartsWith("o1", StringComparison.Ordinal) || m.StartsWith("o3", StringComparison.Ordinal)
+            || m.StartsWith("o4", StringComparison.Ordinal);
+        return o200k ? "o200k_base" : "cl100k_base";
+    }
+
+    /// <summary>The number of tokens in <paramref name="text"/>.</summary>
+    public int Count(string? text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
+
+    /// <summary>
+    /// Cuts <paramref name="text"/> into chunks of at most <paramref name="maxTokens"/> tokens, each starting about
+    /// <paramref name="overlapTokens"/> tokens before the previous one ended so that no sentence is seen only cut in
+    /// two. Cuts prefer a paragraph break, then a sentence end, then a space, in the last quarter of a chunk.
+    /// </summary>
+    public IReadOnlyList<TextChunk> Chunk(string text, int maxTokens, int overlapTokens)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 16);
+        overlapTokens = Math.Clamp(overlapTokens, 0, maxTokens / 2);
+
+        var chunks = new List<TextChunk>();
+        var start = 0;
+        while (start < text.Length)
+        {
+            var rest = text.AsSpan(start);
+            var fit = tokenizer.GetIndexByTokenCount(rest, maxTokens, out _, out _, considerNormalization: false);
+            var end = start + Math.Max(fit, 1);
+            if (end < text.Length)
+            {
+                end = SnapBack(text, start, end);
+            }
+
+            var chunkText = text[start..end];
+            chunks.Add(new TextChunk(chunkText, start, end - start, Count(chunkText)));
+            if (end >= text.Length)
+            {
+                break;
+            }
+
+            var next = end;
+            if (overlapTokens > 0)
+            {
+                var back = tokenizer.GetIndexByTokenCountFromEnd(chunkText, overlapTokens, out _, out _, considerNormalization: false);
+                next = start + back;
+                while (next > start && next < end && !char.IsWhiteSpace(text[next - 1]))
+                {
+                    next++; // start the overlap on a word
+                }
+            }
+
+            start = next > start && next < end ? next : end;
+            while (start < text.Length && char.IsWhiteSpace(text[start]))
+            {
+                start++;
+            }
+        }
+
+        return chunks;
+    }
+
+    private static int SnapBack(string text, int start, int end)
+    {
+        var floor = start + ((end - start) * 3 / 4);
+        var window = text.AsSpan(floor, end - floor);
+        var paragraph = window.LastIndexOf("\n\n");
+        if (paragraph >= 0)
+        {
+            return floor + paragraph + 2;
+        }
+
+        for (var i = window.Length - 2; i >= 0; i--)
+        {
+            if (window[i] is '.' or '!' or '?' && char.IsWhiteSpace(window[i + 1]))
+            {
+                return floor + i + 2;
+            }
+        }
+
+        var space = window.LastIndexOfAny(' ', '\n', '\t');
+        return space > 0 ? floor + space + 1 : end;
+    }
+}

@@ -1,0 +1,250 @@
+using Platform.Jobs;
+
+namespace Platform.IntegrationTests.Jobs;
+
+/// <summary>The store's guarantees on the real PostgreSQL: claims, organisation scoping, idempotent enqueue and finish.</summary>
+[Parallelizable(ParallelScope.Self)]
+public sealed class JobStoreTests
+{
+    private JobsScope scope = null!;
+    private JobsHost api = null!;
+
+    private IJobStore Store => api.Store;
+
+    [OneTimeSetUp]
+    public async Task CreateScopeAsync()
+    {
+        scope = await JobsScope.CreateAsync();
+        api = scope.Build();
+    }
+
+    [OneTimeTearDown]
+    public async Task DisposeScopeAsync()
+    {
+        await api.DisposeAsync();
+        await scope.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Enqueue_StoresTheJobAndItsCommandTogether()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput(Steps: 7), callbackUrl: "https://hooks.example.com/jobs");
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(job.Status, Is.EqualTo(JobStatus.Queued));
+            Assert.That(job.Kind, Is.EqualTo(JobsHost.Kind));
+            Assert.That(job.Attempts, Is.Zero);
+            Assert.That(job.Input.GetProperty("steps").GetInt32(), Is.EqualTo(7), "input stored as snake_case JSON");
+            Assert.That(job.CallbackUrl, Is.EqualTo("https://hooks.example.com/jobs"));
+            Assert.That(await scope.OutboxCountAsync(job.Id, "command", sent: false), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_SameJobIdTwice_OneJobAndOneCommand()
+    {
+        var org = Guid.NewGuid();
+        var id = Guid.CreateVersion7();
+        var command = new TestJob { JobId = id, OrgId = org };
+
+        var first = await Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(Steps: 1), command, null);
+        var again = await Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(Steps: 9), command, null);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(again.Id, Is.EqualTo(first.Id));
+            Assert.That(again.Input.GetProperty("steps").GetInt32(), Is.EqualTo(1), "the first submission stands");
+            Assert.That(await scope.OutboxCountAsync(id, "command"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void Enqueue_CommandForAnotherOrganisation_IsRejected()
+    {
+        var org = Guid.NewGuid();
+        var command = new TestJob { JobId = Guid.CreateVersion7(), OrgId = Guid.NewGuid() };
+
+        Assert.ThrowsAsync<ArgumentException>(() => Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(), command, null));
+    }
+
+    [Test]
+    public void Enqueue_UnknownKind_IsRejectedNamingTheFix()
+    {
+        var org = Guid.NewGuid();
+        var command = new TestJob { JobId = Guid.CreateVersion7(), OrgId = org };
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => Store.EnqueueAsync(org, "nope", new TestJobInput(), command, null));
+        Assert.That(error!.Message, Does.Contain("AddJobs"));
+    }
+
+    [TestCase("ftp://hooks.example.com/x")]
+    [TestCase("not a url")]
+    public void Enqueue_MalformedCallback_IsRejected(string callbackUrl)
+    {
+        Assert.ThrowsAsync<ArgumentException>(() => api.EnqueueAsync(new TestJobInput(), callbackUrl));
+    }
+
+    [Test]
+    public async Task Enqueue_WithCallback_WithoutWebhookSecret_IsRefused()
+    {
+        await using var unsigned = scope.Build(("Jobs:WebhookSecret", ""));
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => unsigned.EnqueueAsync(new TestJobInput(), "https://hooks.example.com/x"));
+
+        Assert.That(error!.Message, Does.Contain("Jobs:WebhookSecret"));
+    }
+
+    [Test]
+    public async Task Get_AnotherOrganisationsJob_IsNotFound()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await Store.GetAsync(job.OrgId, job.Id), Is.Not.Null);
+            Assert.That(await Store.GetAsync(Guid.NewGuid(), job.Id), Is.Null);
+            Assert.That(await Store.ClaimAsync(Guid.NewGuid(), job.Id, "w/1", TimeSpan.FromMinutes(1)), Is.Null, "nor claimed through another organisation");
+        });
+    }
+
+    [Test]
+    public async Task TryClaim_QueuedJob_OneWorkerGetsIt_OthersAreRefusedWhileTheLeaseLives()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+
+        var claims = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Store.TryClaimAsync(job.Id, $"w/{i}", TimeSpan.FromMinutes(1))));
+        var after = await Store.GetAsync(job.OrgId, job.Id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(claims.Count(c => c), Is.EqualTo(1));
+            Assert.That(after!.Status, Is.EqualTo(JobStatus.Running));
+            Assert.That(after.Attempts, Is.EqualTo(1));
+            Assert.That(after.LeaseUntil, Is.GreaterThan(DateTimeOffset.UtcNow.AddSeconds(30)));
+        });
+    }
+
+    [Test]
+    public async Task TryClaim_ExpiredLease_IsClaimedAgain_CountingAnAttempt()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+        Assert.That(await Store.TryClaimAsync(job.Id, "dead/1", TimeSpan.FromMilliseconds(1)), Is.True);
+        await Task.Delay(50);
+
+        var reclaimed = await Store.TryClaimAsync(job.Id, "live/2", TimeSpan.FromMinutes(1));
+        var after = await Store.GetAsync(job.OrgId, job.Id);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(reclaimed, Is.True);
+            Assert.That(after!.Worker, Is.EqualTo("live/2"));
+            Assert.That(after.Attempts, Is.EqualTo(2));
+            Assert.That(await Store.RenewLeaseAsync(job.Id, "dead/1", TimeSpan.FromMinutes(1)), Is.False, "the old worker lost it");
+            Assert.That(await Store.RenewLeaseAsync(job.Id, "live/2", TimeSpan.FromMinutes(1)), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task TryClaim_SameDeliveryRetrying_ReclaimsWithoutAnotherAttempt()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+
+        Assert.That(await Store.TryClaimAsync(job.Id, "host:1/delivery", TimeSpan.FromMinutes(1)), Is.True);
+        Assert.That(await Store.TryClaimAsync(job.Id, "host:1/delivery", TimeSpan.FromMinutes(1)), Is.True, "a retry of the same delivery");
+
+        Assert.That((await Store.GetAsync(job.OrgId, job.Id))!.Attempts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TryClaim_FinishedJob_IsRefused()
+    {
+        var succeeded = await api.EnqueueAsync(new TestJobInput());
+        var failed = await api.EnqueueAsync(new TestJobInput());
+        await Store.TryClaimAsync(succeeded.Id, "w/1", TimeSpan.FromMinutes(1));
+        await Store.CompleteAsync(succeeded.Id, new { ok = true });
+        await Store.FailAsync(failed.Id, "broken");
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await Store.TryClaimAsync(succeeded.Id, "w/2", TimeSpan.FromMinutes(1)), Is.False);
+            Assert.That(await Store.TryClaimAsync(failed.Id, "w/2", TimeSpan.FromMinutes(1)), Is.False);
+            Assert.That(await Store.TryClaimAsync(succeeded.Id, "w/1", TimeSpan.FromMinutes(1)), Is.False, "not even by its own worker");
+        });
+    }
+
+    [Test]
+    public async Task Complete_Twice_OnlyTheFirstCounts_OneEventAndOneWebhook()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput(), callbackUrl: "https://hooks.example.com/jobs");
+        await Store.TryClaimAsync(job.Id, "w/1", TimeSpan.FromMinutes(1));
+        await Store.ReportProgressAsync(job.Id, 1, 2);
+
+        var first = await Store.CompleteAsync(job.Id, new { answer = 42 });
+        var second = await Store.CompleteAsync(job.Id, new { answer = 43 });
+        var failedLate = await Store.FailAsync(job.Id, "too late");
+        var after = await Store.GetAsync(job.OrgId, job.Id);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((first, second, failedLate), Is.EqualTo((true, false, false)));
+            Assert.That(after!.Status, Is.EqualTo(JobStatus.Succeeded));
+            Assert.That(after.Result?.GetProperty("answer").GetInt32(), Is.EqualTo(42));
+            Assert.That(after.Error, Is.Null);
+            Assert.That((after.ProgressDone, after.ProgressTotal), Is.EqualTo((2, 2)), "finished means every step done");
+            Assert.That(await scope.OutboxCountAsync(job.Id, "event"), Is.EqualTo(1));
+            Assert.That((await scope.WebhookAsync(job.Id))?.Attempts, Is.Zero, "one delivery queued");
+        });
+    }
+
+    [Test]
+    public async Task Fail_StoresTheReason_AndWritesTheEvent()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+
+        Assert.That(await Store.FailAsync(job.Id, "the model refused"), Is.True);
+        var after = await Store.GetAsync(job.OrgId, job.Id);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(after!.Status, Is.EqualTo(JobStatus.Failed));
+            Assert.That(after.Error, Is.EqualTo("the model refused"));
+            Assert.That(after.FinishedAt, Is.Not.Null);
+            Assert.That(await scope.OutboxCountAsync(job.Id, "event"), Is.EqualTo(1));
+            Assert.That(await scope.WebhookAsync(job.Id), Is.Null, "no callback, no delivery");
+        });
+    }
+
+    [Test]
+    public async Task ReportProgress_OnlyWhileRunning()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+
+        var beforeClaim = await Store.ReportProgressAsync(job.Id, 1, 3);
+        await Store.TryClaimAsync(job.Id, "w/1", TimeSpan.FromMinutes(1));
+        var whileRunning = await Store.ReportProgressAsync(job.Id, 2, 3);
+        var after = await Store.GetAsync(job.OrgId, job.Id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeClaim, Is.False);
+            Assert.That(whileRunning, Is.True);
+            Assert.That((after!.ProgressDone, after.ProgressTotal), Is.EqualTo((2, 3)));
+            Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ReportProgressAsync(job.Id, 4, 3));
+        });
+    }
+
+    [Test]
+    public async Task Release_EndsTheLeaseAtOnce_SoAnotherDeliveryCanClaim()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+        await Store.TryClaimAsync(job.Id, "stopping/1", TimeSpan.FromMinutes(10));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await Store.ReleaseAsync(job.Id, "someone-else/2"), Is.False);
+            Assert.That(await Store.ReleaseAsync(job.Id, "stopping/1"), Is.True);
+            Assert.That(await Store.TryClaimAsync(job.Id, "other/3", TimeSpan.FromMinutes(1)), Is.True);
+        });
+    }
+}
