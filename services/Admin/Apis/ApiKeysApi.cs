@@ -31,27 +31,13 @@ public static class ApiKeysApi
     public static async Task<Results<Ok<Page<ApiKey>>, NotFound, ValidationProblem>> ListApiKeysAsync(
         CallerIdentity caller, NpgsqlDataSource db, [FromQuery(Name = "org_id")] Guid? orgId, int? limit, string? cursor, CancellationToken ct)
     {
-        if (Tenancy.TargetOrg(caller, orgId) is not { } org)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var validation = Cursor.ValidatePage(limit, cursor, out var pageSize, out var after);
-        if (!validation.IsValid)
-        {
-            return TypedResults.ValidationProblem(validation.Errors);
-        }
-
         const string sql = $"""
             SELECT {Columns} FROM api_keys
             WHERE org_id = @org AND (@afterAt::timestamptz IS NULL OR (created_at, id) > (@afterAt, @afterId))
             ORDER BY created_at, id
             LIMIT @take
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = (await conn.QueryAsync<ApiKey>(new CommandDefinition(sql,
-            new { org, afterAt = after?.At, afterId = after?.Id, take = pageSize + 1 }, cancellationToken: ct))).AsList();
-        return TypedResults.Ok(Page.From(rows, pageSize, k => new Cursor(k.CreatedAt, k.Id)));
+        return await Tenancy.ListOwnedAsync<ApiKey>(caller, orgId, db, sql, limit, cursor, x => new Cursor(x.CreatedAt, x.Id), ct);
     }
 
     public static async Task<Results<Created<CreatedApiKey>, NotFound, ValidationProblem, ProblemHttpResult>> CreateApiKeyAsync(

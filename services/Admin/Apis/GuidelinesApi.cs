@@ -36,27 +36,13 @@ public static class GuidelinesApi
     public static async Task<Results<Ok<Page<Guideline>>, NotFound, ValidationProblem>> ListGuidelinesAsync(
         CallerIdentity caller, NpgsqlDataSource db, [FromQuery(Name = "org_id")] Guid? orgId, int? limit, string? cursor, CancellationToken ct)
     {
-        if (Tenancy.TargetOrg(caller, orgId) is not { } org)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var validation = Cursor.ValidatePage(limit, cursor, out var pageSize, out var after);
-        if (!validation.IsValid)
-        {
-            return TypedResults.ValidationProblem(validation.Errors);
-        }
-
         const string sql = $"""
             SELECT {Columns} FROM guidelines
             WHERE org_id = @org AND (@afterAt::timestamptz IS NULL OR (created_at, id) > (@afterAt, @afterId))
             ORDER BY created_at, id
             LIMIT @take
             """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = (await conn.QueryAsync<Guideline>(new CommandDefinition(sql,
-            new { org, afterAt = after?.At, afterId = after?.Id, take = pageSize + 1 }, cancellationToken: ct))).AsList();
-        return TypedResults.Ok(Page.From(rows, pageSize, g => new Cursor(g.CreatedAt, g.Id)));
+        return await Tenancy.ListOwnedAsync<Guideline>(caller, orgId, db, sql, limit, cursor, x => new Cursor(x.CreatedAt, x.Id), ct);
     }
 
     public static async Task<Results<Ok<Guideline>, NotFound>> GetGuidelineAsync(
