@@ -19,6 +19,8 @@ public static class InternalApi
             .WithSummary("For the gateway: the key's organisation, scopes and rate limit, or 401.");
         api.MapGet("/prompts/resolve", PromptsApi.ResolvePromptAsync).WithName("ResolvePrompt")
             .WithSummary("The organisation's active version of a prompt key, else the global one.");
+        api.MapGet("/guidelines", ListOrganizationGuidelinesAsync).WithName("InternalListGuidelines")
+            .WithSummary("For the Evaluator: an organisation's guidelines (all, or the given ids), oldest first.");
         return api;
     }
 
@@ -57,6 +59,48 @@ public static class InternalApi
         }
 
         return TypedResults.Ok(new VerifiedKey(row.Id, row.OrgId, row.Scopes, row.RateLimitPerMinute, row.OrgRequestsPerMinute));
+    }
+
+    public const int MaxGuidelines = 200;
+
+    public static async Task<Results<Ok<IReadOnlyList<Guideline>>, ValidationProblem>> ListOrganizationGuidelinesAsync(
+        NpgsqlDataSource db, Guid? org, string? ids, CancellationToken ct)
+    {
+        var validation = new Validation();
+        if (org is null)
+        {
+            validation.Add("org", "The org query parameter is required.");
+        }
+
+        var wanted = new List<Guid>();
+        foreach (var part in (ids ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Guid.TryParse(part, out var id))
+            {
+                wanted.Add(id);
+            }
+            else
+            {
+                validation.Add("ids", $"'{part}' is not a guideline id.");
+            }
+        }
+
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors);
+        }
+
+        const string sql = """
+            SELECT id, org_id, title, content, source, file_name, file_sha256, created_at, updated_at
+            FROM guidelines
+            WHERE org_id = @org AND (cardinality(@wanted) = 0 OR id = ANY(@wanted))
+            ORDER BY created_at, id
+            LIMIT @max
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<Guideline>(new CommandDefinition(sql,
+            new { org, wanted = wanted.ToArray(), max = MaxGuidelines }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok<IReadOnlyList<Guideline>>(rows);
     }
 
     private sealed record KeyRow(

@@ -118,6 +118,35 @@ public sealed class GuidelinesApiTests
         Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "title", "content" }));
     }
 
+    [Test]
+    public async Task InternalList_GivesTheEvaluatorOneOrganisationsGuidelines_AllOrSelected()
+    {
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var other = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var ids = new List<Guid>();
+        foreach (var title in new[] { "Budget", "Safeguarding", "Reporting" })
+        {
+            using var created = await client.PostAsync(Path, new { title, content = title + " rules apply." });
+            ids.Add((Guid)(await AdminClient.OkJsonAsync(created, HttpStatusCode.Created))["id"]!);
+        }
+
+        using (await other.PostAsync(Path, new { title = "Elsewhere", content = "Not theirs." }))
+        {
+        }
+
+        using var all = await AdminClient.Internal().GetAsync($"internal/guidelines?org={client.OrgId}");
+        using var some = await AdminClient.Internal().GetAsync($"internal/guidelines?org={client.OrgId}&ids={ids[2]},{ids[0]}");
+        using var foreign = await AdminClient.Internal().GetAsync($"internal/guidelines?org={client.OrgId}&ids={Guid.NewGuid()}");
+        using var bad = await AdminClient.Internal().GetAsync($"internal/guidelines?org={client.OrgId}&ids=nope");
+        using var publicKey = await client.GetAsync($"internal/guidelines?org={client.OrgId}");
+
+        Assert.That((await AdminClient.OkJsonAsync(all)).AsArray().Select(g => (string?)g!["title"]), Is.EqualTo(new[] { "Budget", "Safeguarding", "Reporting" }));
+        Assert.That((await AdminClient.OkJsonAsync(some)).AsArray().Select(g => (Guid)g!["id"]!), Is.EqualTo(new[] { ids[0], ids[2] }));
+        Assert.That((await AdminClient.OkJsonAsync(foreign)).AsArray(), Is.Empty);
+        await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest);
+        await ProblemAssert.IsProblemAsync(publicKey, HttpStatusCode.Forbidden);
+    }
+
     internal static MultipartFormDataContent Upload(byte[] bytes, string fileName, params (string Name, string Value)[] fields)
     {
         var form = new MultipartFormDataContent();
