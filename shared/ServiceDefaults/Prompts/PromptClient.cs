@@ -68,11 +68,14 @@ public sealed class PromptClient(HttpClient http, IOptions<PromptClientOptions> 
 /// <summary>Registration of <see cref="PromptClient"/>.</summary>
 public static class PromptClientExtensions
 {
-    /// <summary>Adds <see cref="PromptClient"/> (options validated at start).</summary>
+    /// <summary>Adds <see cref="PromptClient"/> and <see cref="GuidelineClient"/> (options validated at start).</summary>
     public static IHostApplicationBuilder AddPromptClient(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<PromptClientOptions>().BindConfiguration(PromptClientOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpClient<PromptClient>((sp, http) =>
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PromptClientOptions>>().Value.AdminAddress!))
+            .AddInternalCallSigning();
+        builder.Services.AddHttpClient<GuidelineClient>((sp, http) =>
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PromptClientOptions>>().Value.AdminAddress!))
             .AddInternalCallSigning();
         return builder;

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Platform.Contracts;
+using Platform.Documents;
+using Platform.Evaluator.Data;
+using Platform.Jobs;
+using Platform.Jobs.Webhooks;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Identity;
+
+namespace Platform.Evaluator.Apis;
+
+/// <summary>What the job carries from the request to the worker (the proposal and ToR are in the session).</summary>
+public sealed record EvaluationJobInput(Guid SessionId, string UserId, string? Language, IReadOnlyList<Guid>? GuidelineIds);
+
+// These views have the Analyzer's shape; they belong in shared/Jobs once both services use them (see the report).
+public sealed record EvaluationJobAccepted(Guid JobId, Guid SessionId, string Status, string StatusUrl);
+
+public sealed record EvaluationJobProgress(int Done, int Total);
+
+public sealed record EvaluationJobView(
+    Guid JobId, string Status, EvaluationJobProgress Progress, Guid? SessionId, JsonElement? Result, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>
+/// The same evaluation as <c>/evaluate</c>, asynchronously over RabbitMQ with the shared job machinery: <c>POST /jobs</c>
+/// answers 202 at once, <c>GET /jobs/{id}</c> follows it; an optional <c>callback_url</c> gets the signed result.
+/// </summary>
+public static class JobsApi
+{
+    public const string Kind = "evaluation";
+
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app, long maxUploadBytes)
+    {
+        var api = app.MapGroup("/api/v1/evaluator/jobs").WithTags("Jobs").RequireScope(Scopes.Evaluator);
+        api.MapPost("/", SubmitJobAsync).WithName("SubmitEvaluationJob")
+            .WithSummary("Form as /evaluate plus optional callback_url; 202 with the job id and Location.")
+            .DisableAntiforgery()
+            .AcceptsBodiesUpTo((2 * maxUploadBytes) + (64 * 1024));
+        api.MapGet("/{id:guid}", GetJobAsync).WithName("GetEvaluationJob")
+            .WithSummary("status queued|running|succeeded|failed, progress (analyses done of 3), result or error.");
+        return api;
+    }
+
+    public static async Task<Results<Accepted<EvaluationJobAccepted>, ValidationProblem>> SubmitJobAsync(
+        HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, SessionStore sessions, IJobStore jobs,
+        IOptions<JobsOptions> jobOptions, TimeProvider clock, CancellationToken ct)
+    {
+        var input = await EvaluationInput.ReadAsync(request, extractor, ct);
+        if (input.Errors is not null)
+        {
+            return TypedResults.ValidationProblem(input.Errors);
+        }
+
+        if (input.CallbackUrl is not null
+            && await CallbackUrlValidator.ValidateAsync(input.CallbackUrl, jobOptions.Value.AllowPrivateCallbacks, ct) is { } problem)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["callback_url"] = [problem] });
+        }
+
+        var now = clock.GetUtcNow();
+        var session = input.ToSession(Guid.CreateVersion7(now), caller.OrgId);
+        await sessions.InsertAsync(session, "queued", now, ct);
+        var jobId = Guid.CreateVersion7(now);
+        try
+        {
+            await jobs.EnqueueAsync(caller.OrgId, Kind, new EvaluationJobInput(session.Id, session.UserId, session.Language, input.GuidelineIds),
+                new EvaluateProposal { JobId = jobId, OrgId = caller.OrgId }, input.CallbackUrl, ct);
+        }
+        catch
+        {
+            await sessions.DeleteAsync(caller.OrgId, session.Id, CancellationToken.None);
+            throw;
+        }
+
+        var location = $"/api/v1/evaluator/jobs/{jobId}";
+        return TypedResults.Accepted(location, new EvaluationJobAccepted(jobId, session.Id, JobStatus.Queued, location));
+    }
+
+    public static async Task<Results<Ok<EvaluationJobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct)
+    {
+        var job = await jobs.GetAsync(caller.OrgId, id, ct);
+        if (job is null || job.Kind != Kind)
+        {
+            return TypedResults.NotFound();
+        }
+
+        Guid? sessionId = job.Input.TryGetProperty("session_id", out var s) && s.TryGetGuid(out var parsed) ? parsed : null;
+        return TypedResults.Ok(new EvaluationJobView(job.Id, job.Status, new EvaluationJobProgress(job.ProgressDone, job.ProgressTotal), sessionId,
+            job.Result, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt));
+    }
+}

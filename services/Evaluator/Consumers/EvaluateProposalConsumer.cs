@@ -1,0 +1,42 @@
+using Platform.Contracts;
+using Platform.Evaluator.Apis;
+using Platform.Evaluator.Data;
+using Platform.Evaluator.Evaluation;
+using Platform.Jobs;
+
+namespace Platform.Evaluator.Consumers;
+
+/// <summary>Runs a queued evaluation: the session's proposal against its ToR, reporting progress per analysis.</summary>
+public sealed class EvaluateProposalConsumer(JobServices jobs, SessionStore sessions, EvaluationRunner runner, TimeProvider clock)
+    : JobConsumer<EvaluateProposal>(jobs)
+{
+    protected override async Task<object> ExecuteAsync(JobContext<EvaluateProposal> context, CancellationToken cancellationToken)
+    {
+        var input = context.GetInput<EvaluationJobInput>();
+        var session = await sessions.GetDocumentsAsync(context.OrgId, input.SessionId, cancellationToken)
+            ?? throw new InvalidOperationException("The job's session no longer exists (deleted while queued).");
+
+        await sessions.MarkAsync(session.Id, "running", null, clock.GetUtcNow(), cancellationToken);
+        await context.ReportProgressAsync(0, EvaluationRunner.Steps, cancellationToken);
+        try
+        {
+            var result = await runner.RunAsync(context.OrgId, session.Id, session.ProposalText, session.ProposalPassages, session.TorText,
+                input.Language, input.GuidelineIds ?? [], (done, total) => context.ReportProgressAsync(done, total, cancellationToken), cancellationToken);
+            await sessions.CompleteAsync(session.Id, result, clock.GetUtcNow(), cancellationToken);
+            return new
+            {
+                session_id = session.Id,
+                internal_analysis = result.Internal,
+                external_analysis = result.External,
+                delta_analysis = result.Delta,
+                alignment = result.Alignment,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A retry that succeeds marks it completed again; the job's own status carries the final word.
+            await sessions.MarkAsync(session.Id, "failed", "The evaluation could not be completed.", clock.GetUtcNow(), CancellationToken.None);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Dapper;
+using Npgsql;
+using Platform.Data;
+using Platform.Evaluator.Evaluation;
+using Platform.Evaluator.Model;
+using Platform.ServiceDefaults.Http;
+
+namespace Platform.Evaluator.Data;
+
+/// <summary>Evaluation sessions, their follow-ups and feedback; every query is scoped to the caller's organisation.</summary>
+public sealed class SessionStore(NpgsqlDataSource db)
+{
+    public async Task InsertAsync(NewSession session, string status, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO sessions (id, org_id, user_id, proposal_name, proposal_text, proposal_passages, tor_name, tor_text, language,
+                status, created_at, updated_at)
+            VALUES (@Id, @OrgId, @UserId, @ProposalName, @ProposalText, @passages::jsonb, @TorName, @TorText, @Language,
+                @status, @now, @now)
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            session.Id, session.OrgId, session.UserId, session.ProposalName, session.ProposalText, passages = Jsonb.Serialize(session.ProposalPassages),
+            session.TorName, session.TorText, session.Language, status, now,
+        }, cancellationToken: ct));
+    }
+
+    public async Task CompleteAsync(Guid id, EvaluationResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE sessions SET internal_analysis = @internal::jsonb, external_analysis = @external::jsonb, delta_analysis = @delta::jsonb,
+                alignment = @alignment::jsonb, token_usage = @usage::jsonb, provider = @Provider, status = 'completed', error = NULL,
+                updated_at = @now
+            WHERE id = @id
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new
+        {
+            id, @internal = Jsonb.Serialize(result.Internal), external = Jsonb.Serialize(result.External), delta = Jsonb.Serialize(result.Delta),
+            alignment = Jsonb.Serialize(result.Alignment), usage = Jsonb.Serialize(result.TokenUsage), result.Provider, now,
+        }, cancellationToken: ct));
+    }
+
+    public async Task MarkAsync(Guid id, string status, string? error, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = "UPDATE sessions SET status = @status, error = @error, updated_at = @now WHERE id = @id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { id, status, error, now }, cancellationToken: ct));
+    }
+
+    public async Task<Session?> GetAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id, user_id, proposal_name, tor_name, status, internal_analysis, external_analysis, delta_analysis, alignment,
+                token_usage, provider, error, created_at, updated_at
+            FROM sessions WHERE id = @id AND org_id = @orgId;
+            SELECT f.id, f.question, f.answer, f.created_at FROM followups f
+            JOIN sessions s ON s.id = f.session_id
+            WHERE f.session_id = @id AND s.org_id = @orgId ORDER BY f.created_at, f.id;
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var grid = await conn.QueryMultipleAsync(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
+        var row = await grid.ReadSingleOrDefaultAsync<SessionRow>();
+        if (row is null)
+        {
+            return null;
+        }
+
+        var followups = (await grid.ReadAsync<Followup>()).AsList();
+        return new Session(row.Id, row.UserId, row.ProposalName, row.TorName, row.Status, row.InternalAnalysis, row.ExternalAnalysis,
+            row.DeltaAnalysis, row.Alignment, row.TokenUsage ?? new TokenTotals(0, 0), row.Provider, row.Error, followups,
+            row.CreatedAt, row.UpdatedAt);
+    }
+
+    /// <summary>The proposal, the ToR and the analyses, for the worker and for follow-up questions.</summary>
+    public async Task<SessionDocuments?> GetDocumentsAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id, status, proposal_text, proposal_passages, tor_text, language, internal_analysis, external_analysis,
+                delta_analysis, alignment
+            FROM sessions WHERE id = @id AND org_id = @orgId
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<SessionDocuments>(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
+    }
+
+    public async Task<bool> ExistsAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = @id AND org_id = @orgId)", new { id, orgId }, cancellationToken: ct));
+    }
+
+    public async Task<Page<SessionSummary>> ListAsync(Guid orgId, string? userId, int pageSize, Cursor? after, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id, user_id, proposal_name, tor_name, status, created_at, updated_at FROM sessions
+            WHERE org_id = @orgId AND (@userId::text IS NULL OR user_id = @userId)
+              AND (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
+            ORDER BY created_at DESC, id DESC
+            LIMIT @take
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var rows = (await conn.QueryAsync<SessionSummary>(new CommandDefinition(sql,
+            new { orgId, userId, afterAt = after?.At, afterId = after?.Id, take = pageSize + 1 }, cancellationToken: ct))).AsList();
+        return Page.From(rows, pageSize, s => new Cursor(s.CreatedAt, s.Id));
+    }
+
+    public async Task<bool> DeleteAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE id = @id AND org_id = @orgId",
+            new { id, orgId }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<Followup>> FollowupsAsync(Guid sessionId, CancellationToken ct)
+    {
+        const string sql = "SELECT id, question, answer, created_at FROM followups WHERE session_id = @sessionId ORDER BY created_at, id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Followup>(new CommandDefinition(sql, new { sessionId }, cancellationToken: ct))).AsList();
+    }
+
+    public async Task<Followup> AddFollowupAsync(Guid sessionId, string question, string answer, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO followups (id, session_id, question, answer, created_at) VALUES (@id, @sessionId, @question, @answer, @now)
+            """;
+        var followup = new Followup(Guid.CreateVersion7(now), question, answer, now);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { followup.Id, sessionId, question, answer, now }, cancellationToken: ct));
+        return followup;
+    }
+
+    public async Task<FeedbackRecord> AddFeedbackAsync(Guid sessionId, int rating, string? comment, string? part, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO feedback (id, session_id, rating, comment, part, created_at) VALUES (@id, @sessionId, @rating, @comment, @part, @now)
+            """;
+        var record = new FeedbackRecord(Guid.CreateVersion7(now), sessionId, rating, comment, part, now);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { record.Id, sessionId, rating, comment, part, now }, cancellationToken: ct));
+        return record;
+    }
+
+    private sealed record SessionRow(
+        Guid Id, string UserId, string? ProposalName, string? TorName, string Status, AnalysisPart? InternalAnalysis,
+        AnalysisPart? ExternalAnalysis, AnalysisPart? DeltaAnalysis, AlignmentTable? Alignment, TokenTotals? TokenUsage,
+        string? Provider, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+}
+
+public sealed record NewSession(
+    Guid Id, Guid OrgId, string UserId, string? ProposalName, string ProposalText, IReadOnlyList<Passage> ProposalPassages,
+    string? TorName, string TorText, string? Language);
+
+public sealed record SessionDocuments(
+    Guid Id, string Status, string ProposalText, Passage[] ProposalPassages, string TorText, string? Language,
+    AnalysisPart? InternalAnalysis, AnalysisPart? ExternalAnalysis, AnalysisPart? DeltaAnalysis, AlignmentTable? Alignment);
