@@ -14,15 +14,15 @@
 # errors, or a server that does not start.
 #
 # Everything runs on 127.0.0.1, on free ports from BENCH_PORT_BASE up. Everything this script starts (upstream, nginx,
-# bare YARP, the gateway, an Admin instance when none is running, the benchmark's API key, the analyzer weight it
-# set) is stopped, revoked or restored on exit. The local servers (PostgreSQL, RabbitMQ, Redis) are brought up with
+# bare YARP, the gateway, its own Admin, the benchmark's API key, the analyzer weight it set) is stopped, revoked or
+# restored on exit. The local servers (PostgreSQL, RabbitMQ, Redis) are brought up with
 # deploy/local/up.sh like `make run` and `make test` do, and left running like those leave them.
 # Needs root (installs wrk and nginx with apt-get when missing).
 #
 # Environment (defaults):
 #   QUICK=1          a smoke run of about 2 minutes: 1 round, 5 s runs after a 2 s warm-up
 #   ROUNDS (3; QUICK 1)  DURATION (10 s; QUICK 5)  WARMUP (3 s before each run; QUICK 2)  CONNECTIONS ("16 64")
-#   THREADS (2)  PRIME (10 s; QUICK 5): load on each target once before the first round, so that the .NET targets'
+#   THREADS (2)  PRIME (10 s; QUICK 3): load on each target once before the first round, so that the .NET targets'
 #                    JIT has reached its optimised tier (with a few seconds only, round 1 measured partly tier-0 code)
 #   TARGETS ("direct nginx bare-yarp gateway")  a subset for quicker iterations, e.g. TARGETS="bare-yarp gateway"
 #   BENCH_GC (fleet) GC of bare YARP and the gateway, the same for both:
@@ -30,15 +30,16 @@
 #                    server = DOTNET_gcServer=1, app = whatever each app's runtimeconfig.json says
 #   PROXY_ENV        more VAR=value settings for bare YARP and the gateway alike, e.g. PROXY_ENV="DOTNET_TieredPGO=0"
 #   GATEWAY_ENV      more VAR=value settings for the gateway only (to try a setting before making it the gateway's own)
-#   ADMIN_URL        an Admin to verify keys with (default: http://127.0.0.1:8081/ when ready, else one started here)
+#   ADMIN_URL        an Admin to verify keys with, e.g. the fleet's http://127.0.0.1:8081/ (default: one started here, on
+#                    its own port, so that a fleet stopped or restarted meanwhile cannot disturb the run)
 #   NO_BUILD=1       use what is built (otherwise the upstream, bare YARP, the gateway and Admin are built first)
 #   NO_INFRA=1       do not run deploy/local/up.sh (make bench-gateway runs it first)
 #   GATEWAY_DLL      another gateway build to measure, e.g. from a second checkout (then with NO_BUILD=1)
 #   BENCH_NICE (0)   e.g. -10 on a machine busy with other work: the benchmark's processes (wrk, upstream, targets)
 #                    then take the CPU first (the others slow down meanwhile; Redis keeps its own priority)
 #   BENCH_PORT_BASE (18400)  LOCAL_DIR (<repo>/.local)  CONFIGURATION (Release)
-# Output: the table on stdout; every run's figures in .local/bench/results-<time>.tsv, the table in
-# .local/bench/summary-<time>.txt, and logs of every server under .local/bench/logs/.
+# Output: the table on stdout; every run's figures in .local/bench/gateway-results-<time>.tsv, the table in
+# .local/bench/gateway-summary-<time>.txt, and logs of every server under .local/bench/logs/gateway/.
 set -euo pipefail
 # (the whole script is one block, read before it runs: editing the file during a run cannot break the run)
 # shellcheck disable=SC2317 # inside the block shellcheck takes the functions that traps call for unreachable
@@ -48,11 +49,11 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 HERE="$ROOT/deploy/bench"
 LOCAL_DIR="${LOCAL_DIR:-$ROOT/.local}"
 BENCH_DIR="$LOCAL_DIR/bench"
-LOG_DIR="$BENCH_DIR/logs"
+LOG_DIR="$BENCH_DIR/logs/gateway"
 CONFIGURATION="${CONFIGURATION:-Release}"
 QUICK="${QUICK:-0}"
 if [[ $QUICK == 1 ]]; then
-  ROUNDS="${ROUNDS:-1}" DURATION="${DURATION:-5}" WARMUP="${WARMUP:-2}" PRIME="${PRIME:-5}"
+  ROUNDS="${ROUNDS:-1}" DURATION="${DURATION:-5}" WARMUP="${WARMUP:-2}" PRIME="${PRIME:-3}"
 else
   ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-10}" WARMUP="${WARMUP:-3}" PRIME="${PRIME:-10}"
 fi
@@ -101,7 +102,7 @@ PROXY_GC_ENV+=("${PROXY_EXTRA_ENV[@]}")
 read -ra GATEWAY_EXTRA_ENV <<<"${GATEWAY_ENV:-}"
 for e in "${GATEWAY_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "GATEWAY_ENV must be VAR=value words, got '$e'"; done
 mkdir -p "$LOG_DIR"
-exec 8>"$BENCH_DIR/.lock"
+exec 8>"$BENCH_DIR/.gateway.lock"
 flock -n 8 || die "another deploy/bench/gateway.sh is running on $LOCAL_DIR"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -137,6 +138,20 @@ restore_policy_rc() {
     POLICY_INSTALLED=0
   fi
 }
+# last resort when the gateway cannot revoke the key: straight in Admin's table (gateways that cached the key keep
+# it for at most a minute, as no ApiKeyRevoked event goes out this way)
+revoke_in_database() {
+  local port database
+  port=$(sed -n 's/^PG_PORT=//p' "$LOCAL_DIR/run/ports.env" 2>/dev/null)
+  database=$(sed -n 's/^PG_DATABASE=//p' "$LOCAL_DIR/run/ports.env" 2>/dev/null)
+  if [[ $BENCH_KEY_ID =~ ^[0-9a-f-]{36}$ ]] &&
+    PGPASSFILE="$LOCAL_DIR/pgpass" psql -X -q -h 127.0.0.1 -p "${port:-55432}" -U admin -d "${database:-platform}" \
+    -c "UPDATE admin.api_keys SET revoked_at = now() WHERE id = '$BENCH_KEY_ID' AND revoked_at IS NULL" >/dev/null 2>&1; then
+    log "revoked the benchmark's API key $BENCH_KEY_ID in the database"
+  else
+    log "WARNING: could not revoke the benchmark's API key $BENCH_KEY_ID: revoke it by hand"
+  fi
+}
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -148,7 +163,8 @@ cleanup() {
       if [[ $code == 200 ]]; then
         log "revoked the benchmark's API key $BENCH_KEY_ID"
       else
-        log "WARNING: could not revoke the benchmark's API key $BENCH_KEY_ID (HTTP $code): revoke it by hand"
+        log "could not revoke the benchmark's API key through the gateway (HTTP $code)"
+        revoke_in_database
       fi
     fi
     if [[ -n $WEIGHT_TO_RESTORE ]]; then
@@ -160,8 +176,10 @@ cleanup() {
         log "WARNING: could not restore the analyzer weight to $WEIGHT_TO_RESTORE (HTTP $code): make weight ROUTE=$ROUTE NEW=$WEIGHT_TO_RESTORE REASON=..."
       fi
     fi
-  elif [[ -n $BENCH_KEY_ID || -n $WEIGHT_TO_RESTORE ]]; then
-    log "WARNING: the gateway is gone: revoke API key ${BENCH_KEY_ID:-(none)} and set the analyzer weight back to ${WEIGHT_TO_RESTORE:-(unchanged)} by hand"
+  else
+    [[ -z $BENCH_KEY_ID ]] || revoke_in_database
+    [[ -z $WEIGHT_TO_RESTORE ]] ||
+      log "WARNING: the gateway is gone: set the analyzer weight back to $WEIGHT_TO_RESTORE: make weight ROUTE=$ROUTE NEW=$WEIGHT_TO_RESTORE REASON=..."
   fi
   for name in gateway admin bare-yarp upstream; do
     if [[ -n ${PIDS[$name]:-} ]]; then stop_pid "${PIDS[$name]}"; fi
@@ -350,14 +368,11 @@ start_dotnet bare-yarp "$BARE_YARP_DLL" "$BARE_YARP_PORT" "${PROXY_GC_ENV[@]}" \
   "ReverseProxy__Clusters__upstream__Destinations__primary__Address=$UPSTREAM"
 wait_ready bare-yarp "http://127.0.0.1:$BARE_YARP_PORT/" "${PIDS[bare-yarp]}" "$LOG_DIR/bare-yarp.log"
 
-# Admin verifies the API keys (once a minute per key, the gateway caches the answer)
-if [[ -z ${ADMIN_URL:-} ]] && curl -fs -o /dev/null --max-time 2 http://127.0.0.1:8081/health/ready; then
-  ADMIN_URL=http://127.0.0.1:8081/
-fi
+# Admin verifies the API keys (once a minute per key: the gateway caches the answer)
 if [[ -z ${ADMIN_URL:-} ]]; then
   free_port
   ADMIN_URL="http://127.0.0.1:$FREE_PORT/"
-  log "no Admin running: starting one on $ADMIN_URL"
+  log "Admin on $ADMIN_URL (the same database as the fleet's)"
   start_dotnet admin "$ADMIN_DLL" "$FREE_PORT" "${FLEET_ENV[@]}" "DOTNET_gcServer=${DOTNET_gcServer:-0}"
   wait_ready admin "${ADMIN_URL}health/ready" "${PIDS[admin]}" "$LOG_DIR/admin.log"
 else
@@ -475,7 +490,7 @@ children_ticks() { sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
 field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<" $2"; }
 
 STAMP=$(date +%Y%m%d-%H%M%S)
-RESULTS="$BENCH_DIR/results-$STAMP.tsv"
+RESULTS="$BENCH_DIR/gateway-results-$STAMP.tsv"
 printf 'round\tconns\ttarget\trps\tp50_us\tp90_us\tp99_us\tmax_us\trequests\tbytes_per_req\tproxy_cpu_us_per_req\tupstream_cpu_us_per_req\tredis_cpu_us_per_req\twrk_cpu_us_per_req\tothers_cpu_pct\tstatus_errors\tsocket_errors\n' >"$RESULTS"
 read -ra conn_list <<<"$CONNECTIONS"
 runs=$((ROUNDS * ${#conn_list[@]} * ${#TARGETS[@]}))
@@ -546,7 +561,7 @@ gc_text=${PROXY_GC_ENV[*]:-"each app's runtimeconfig (Server GC)"}
 description="wrk $(wrk -v 2>&1 | sed -n 's/^wrk \([^ ]*\).*/\1/p' | head -n 1), $THREADS threads, ${DURATION} s runs after ${WARMUP} s warm-up (and ${PRIME} s priming per target first), targets in turn per round; \
 GET $BENCH_PATH, upstream 1024 B JSON (Kestrel, ${UPSTREAM_ENV[*]}); bare YARP and gateway with $gc_text${GATEWAY_ENV:+, gateway also with $GATEWAY_ENV}; \
 nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///'), worker_processes auto; $(nproc) cores, all on one machine"
-SUMMARY="$BENCH_DIR/summary-$STAMP.txt"
+SUMMARY="$BENCH_DIR/gateway-summary-$STAMP.txt"
 python3 "$HERE/summarize.py" "$RESULTS" "$(fold -s -w 116 <<<"$description")" | tee "$SUMMARY"
 echo
 log "took $(((SECONDS - START_SECONDS) / 60)) min $(((SECONDS - START_SECONDS) % 60)) s; figures per run in $RESULTS"

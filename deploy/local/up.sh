@@ -304,8 +304,9 @@ fi
 # port, address and socket directory live in an included file, so a plain `pg_ctl -D ... start` works too
 grep -q "^include_if_exists = 'local.conf'" "$PGDATA_DIR/postgresql.conf" ||
     printf "\n# added by deploy/local/up.sh\ninclude_if_exists = 'local.conf'\n" >>"$PGDATA_DIR/postgresql.conf"
-printf "# written by deploy/local/up.sh on every run\nport = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = %s\n" \
-    "$PG_PORT" "$(sql_literal "$PG_RUN")" | write_if_changed "$PGDATA_DIR/local.conf" 600 || true
+# (max_connections: a test run starts the whole fleet plus test hosts, each with its own pool)
+printf "# written by deploy/local/up.sh on every run\nport = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = %s\nmax_connections = %s\n" \
+    "$PG_PORT" "$(sql_literal "$PG_RUN")" "${PG_MAX_CONNECTIONS:-400}" | write_if_changed "$PGDATA_DIR/local.conf" 600 || true
 chown postgres:postgres "$PGDATA_DIR/local.conf"
 
 if ((pg_running)); then

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Analyzer.Data;
@@ -13,14 +12,6 @@ namespace Platform.Analyzer.Apis;
 
 /// <summary>What the job carries from the request to the worker (the document itself is in the session).</summary>
 public sealed record AnalysisJobInput(Guid SessionId, string UserId, IReadOnlyList<string> Prompts, string? Language);
-
-public sealed record JobAccepted(Guid JobId, Guid SessionId, string Status, string StatusUrl);
-
-public sealed record JobProgress(int Done, int Total);
-
-public sealed record JobView(
-    Guid JobId, string Status, JobProgress Progress, Guid? SessionId, JsonElement? Result, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>
 /// The same analysis as <c>/analyze</c>, asynchronously over RabbitMQ: <c>POST /jobs</c> answers 202 at once (the job
@@ -79,16 +70,6 @@ public static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(jobId, sessionId, JobStatus.Queued, location));
     }
 
-    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct)
-    {
-        var job = await jobs.GetAsync(caller.OrgId, id, ct);
-        if (job is null || job.Kind != Kind)
-        {
-            return TypedResults.NotFound();
-        }
-
-        Guid? sessionId = job.Input.TryGetProperty("session_id", out var s) && s.TryGetGuid(out var parsed) ? parsed : null;
-        return TypedResults.Ok(new JobView(job.Id, job.Status, new JobProgress(job.ProgressDone, job.ProgressTotal), sessionId,
-            job.Result, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt));
-    }
+    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct) =>
+        JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 }

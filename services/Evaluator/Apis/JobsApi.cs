@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
@@ -13,15 +12,6 @@ namespace Platform.Evaluator.Apis;
 
 /// <summary>What the job carries from the request to the worker (the proposal and ToR are in the session).</summary>
 public sealed record EvaluationJobInput(Guid SessionId, string UserId, string? Language, IReadOnlyList<Guid>? GuidelineIds);
-
-// These views have the Analyzer's shape; they belong in shared/Jobs once both services use them (see the report).
-public sealed record EvaluationJobAccepted(Guid JobId, Guid SessionId, string Status, string StatusUrl);
-
-public sealed record EvaluationJobProgress(int Done, int Total);
-
-public sealed record EvaluationJobView(
-    Guid JobId, string Status, EvaluationJobProgress Progress, Guid? SessionId, JsonElement? Result, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>
 /// The same evaluation as <c>/evaluate</c>, asynchronously over RabbitMQ with the shared job machinery: <c>POST /jobs</c>
@@ -43,7 +33,7 @@ public static class JobsApi
         return api;
     }
 
-    public static async Task<Results<Accepted<EvaluationJobAccepted>, ValidationProblem>> SubmitJobAsync(
+    public static async Task<Results<Accepted<JobAccepted>, ValidationProblem>> SubmitJobAsync(
         HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, SessionStore sessions, IJobStore jobs,
         IOptions<JobsOptions> jobOptions, TimeProvider clock, CancellationToken ct)
     {
@@ -75,19 +65,9 @@ public static class JobsApi
         }
 
         var location = $"/api/v1/evaluator/jobs/{jobId}";
-        return TypedResults.Accepted(location, new EvaluationJobAccepted(jobId, session.Id, JobStatus.Queued, location));
+        return TypedResults.Accepted(location, new JobAccepted(jobId, session.Id, JobStatus.Queued, location));
     }
 
-    public static async Task<Results<Ok<EvaluationJobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct)
-    {
-        var job = await jobs.GetAsync(caller.OrgId, id, ct);
-        if (job is null || job.Kind != Kind)
-        {
-            return TypedResults.NotFound();
-        }
-
-        Guid? sessionId = job.Input.TryGetProperty("session_id", out var s) && s.TryGetGuid(out var parsed) ? parsed : null;
-        return TypedResults.Ok(new EvaluationJobView(job.Id, job.Status, new EvaluationJobProgress(job.ProgressDone, job.ProgressTotal), sessionId,
-            job.Result, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt));
-    }
+    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct) =>
+        JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 }

@@ -1,0 +1,32 @@
+using System.Text.Json;
+
+namespace Platform.Jobs;
+
+/// <summary>The answer to a job submission: 202 with the job, the session it fills, and where to follow it.</summary>
+public sealed record JobAccepted(Guid JobId, Guid SessionId, string Status, string StatusUrl);
+
+/// <summary>Steps done of the job's total (prompts, analyses).</summary>
+public sealed record JobProgress(int Done, int Total);
+
+/// <summary>A job as clients see it at <c>GET /jobs/{id}</c>.</summary>
+public sealed record JobView(
+    Guid JobId, string Status, JobProgress Progress, Guid? SessionId, JsonElement? Result, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    /// <summary>
+    /// The view of <paramref name="job"/> when it is of <paramref name="kind"/> (null otherwise, which callers answer
+    /// 404); the session is read from the job input's <c>session_id</c>.
+    /// </summary>
+    public static JobView? From(Job? job, string kind)
+    {
+        if (job is null || job.Kind != kind)
+        {
+            return null;
+        }
+
+        Guid? sessionId = job.Input.ValueKind == JsonValueKind.Object
+            && job.Input.TryGetProperty("session_id", out var s) && s.TryGetGuid(out var parsed) ? parsed : null;
+        return new JobView(job.Id, job.Status, new JobProgress(job.ProgressDone, job.ProgressTotal), sessionId,
+            job.Result, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt);
+    }
+}
