@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help infra build run stop status down test format bench weight rollout bench-gateway
+.PHONY: help infra build run stop status down test format bench weight rollout bench-gateway bench-jobs
 
 help:
 	@echo "make run     infrastructure up, build, start the fleet in the background, print the URLs"
@@ -21,6 +21,7 @@ help:
 	@echo "make format  check formatting (dotnet format)"
 	@echo "make bench   run the benchmarks"
 	@echo "make bench-gateway   the gateway against direct, nginx and bare YARP (about 7 min; QUICK=1: about 2 min)"
+	@echo "make bench-jobs      2,000 analysis jobs through the gateway, fleet + 2 extra workers (QUICK=1: 200 jobs)"
 	@echo "make weight ROUTE=analyzer NEW=25 REASON=\"...\"   share of a route's clients sent to the new services"
 	@echo "make rollout the current weights"
 
@@ -71,10 +72,14 @@ format:
 	dotnet format $(SOLUTION) --verify-no-changes
 
 # Benchmarks are not tests: each prints figures against targets. Later issues add bench-gateway, bench-jobs, ...
-BENCHMARKS := bench-gateway
+BENCHMARKS := bench-gateway bench-jobs
 # wrk at 16 and 64 connections: direct, nginx, bare YARP and the gateway in front of one upstream (deploy/bench/README.md)
 bench-gateway: infra build
 	@CONFIGURATION=$(CONFIGURATION) NO_INFRA=1 NO_BUILD=1 deploy/bench/gateway.sh
+
+# N async analysis jobs (offline AI) through the gateway: jobs/s, p50/p95 to succeeded, lost/duplicated (deploy/bench/jobs.sh)
+bench-jobs: infra build
+	@CONFIGURATION=$(CONFIGURATION) NO_INFRA=1 deploy/bench/jobs.sh
 
 bench: $(BENCHMARKS)
 	@if [ -z "$(BENCHMARKS)" ]; then echo "No benchmarks yet."; fi

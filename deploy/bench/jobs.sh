@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# `make bench-jobs`: async analysis jobs end to end (issue 5). Submits N jobs through the gateway
+# (POST /api/v1/analyzer/jobs, the offline AI provider, prompts p1..p5, a ~2-page proposal) with bounded concurrency
+# and reads their outcome from the Analyzer's own tables. Prints jobs/s, p50/p95 time to `succeeded`, and the
+# succeeded / failed / lost / duplicated counts against the issue's targets (>= 300 jobs/s, 0 lost, 0 duplicated).
+#
+# What runs: the fleet (deploy/local/fleet.sh; started here with CONFIGURATION=$CONFIGURATION when it is not running,
+# and then stopped at the end), whose Analyzer on :8082 serves the API and also consumes jobs, plus WORKERS (2) more
+# `Analyzer.dll --role worker` processes on free ports with the fleet's environment, stopped on exit.
+# The client is tests/Benchmarks/Jobs (JobsBench.dll, built by `make build`).
+#
+# Definitions (printed with the table):
+#   time to succeeded  analyzer.jobs.finished_at - the moment the client sent the POST (one machine, one clock)
+#   jobs/s             succeeded jobs / (last finished_at - first submission)
+#   lost               accepted (202) but not succeeded or failed CEILING seconds after the last submission
+#   duplicated         a job with more than one completion event (kind 'event') in analyzer.outbox: the event is
+#                      written in the transaction that writes the job's result, so two rows = the result written twice
+# A missed target is a finding, not a failure. The command fails when the measurement is not valid: a submission
+# answered other than 202, a worker or the fleet that does not start, or the database that cannot be read.
+#
+# The demo organisation allows 600 requests a minute; for the run its settings.requests_per_minute is raised to
+# 1,000,000 through the Admin API (via the gateway) and put back on exit. The gateway caches verified keys (with the
+# organisation's limit) for up to 60 s, so the run waits until the gateway's RateLimit-Policy shows the new quota.
+#
+# Environment (defaults):
+#   QUICK=1          a smoke run: N=200
+#   N (2000; QUICK 200)  CONCURRENCY (32 submissions in flight)  CEILING (600 s after the last submission)
+#   WORKERS (2)      extra --role worker processes     PROMPTS (p1,p2,p3,p4,p5)
+#   WORKER_ENV       more VAR=value settings for the extra workers only, to try one before making it the Analyzer's
+#                    own, e.g. WORKER_ENV="Jobs__ConsumerConcurrency=16 ConnectionStrings__Postgres=...;Maximum Pool Size=20"
+#                    (split on spaces; the fleet's Analyzer keeps its settings)
+#   NO_INFRA=1       do not run deploy/local/up.sh     CONFIGURATION (Release)  LOCAL_DIR (<repo>/.local)
+#   GATEWAY_URL (http://127.0.0.1:8080)  ADMIN_PORT (8081)  PG_PORT (55432)
+# Output: the table on stdout, also in .local/bench/jobs-summary-<time>.txt; worker logs in .local/bench/logs/.
+set -euo pipefail
+# (the whole script is one block, read before it runs: editing the file during a run cannot break the run)
+# shellcheck disable=SC2317 # functions called from the trap look unreachable to shellcheck
+{
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+LOCAL_DIR="${LOCAL_DIR:-$ROOT/.local}"
+BENCH_DIR="$LOCAL_DIR/bench"
+LOG_DIR="$BENCH_DIR/logs"
+CONFIGURATION="${CONFIGURATION:-Release}"
+QUICK="${QUICK:-0}"
+if [[ $QUICK == 1 ]]; then N="${N:-200}"; else N="${N:-2000}"; fi
+CONCURRENCY="${CONCURRENCY:-32}"
+CEILING="${CEILING:-600}"
+WORKERS="${WORKERS:-2}"
+PROMPTS="${PROMPTS:-p1,p2,p3,p4,p5}"
+GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:8080}"
+ADMIN_PORT="${ADMIN_PORT:-8081}"
+PG_PORT="${PG_PORT:-55432}"
+BENCH_RPM=1000000
+GC_SERVER="${DOTNET_gcServer:-0}" # as deploy/local/fleet.sh runs the fleet
+START_SECONDS=$SECONDS
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() {
+  printf '[bench] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+die_with_log() {
+  local msg=$1 file=$2
+  if [[ -s $file ]]; then
+    printf '[bench] ---- last lines of %s ----\n' "$file" >&2
+    tail -n 30 "$file" >&2
+  fi
+  die "$msg"
+}
+
+for v in N CONCURRENCY CEILING; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
+done
+[[ $WORKERS =~ ^[0-9]+$ ]] || die "WORKERS must be a number, got '$WORKERS'"
+read -ra WORKER_EXTRA_ENV <<<"${WORKER_ENV:-}"
+for e in "${WORKER_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "WORKER_ENV must be VAR=value words, got '$e'"; done
+[[ $PROMPTS =~ ^p[1-5](,p[1-5])*$ ]] || die "PROMPTS must be like p1,p2,p3, got '$PROMPTS'"
+
+ANALYZER_DLL="$ROOT/services/Analyzer/bin/$CONFIGURATION/net10.0/Analyzer.dll"
+BENCH_DLL="$ROOT/tests/Benchmarks/Jobs/bin/$CONFIGURATION/net10.0/JobsBench.dll"
+for dll in "$ANALYZER_DLL" "$BENCH_DLL"; do
+  [[ -f $dll ]] || die "$dll is not built: run make build (CONFIGURATION=$CONFIGURATION)"
+done
+
+mkdir -p "$LOG_DIR"
+exec 8>"$BENCH_DIR/.jobs.lock"
+flock -n 8 || die "another deploy/bench/jobs.sh is running on $LOCAL_DIR"
+
+# ---------------------------------------------------------------------------------------------------------------
+# cleanup: everything started or changed here, in reverse order (the trap runs on every exit, including Ctrl-C)
+WORKER_PIDS=()
+FLEET_STARTED=0
+RPM_TO_RESTORE="" # the organisation's settings object as it was (JSON), when it was changed
+DEMO_HEADERS=""
+
+proc_alive() {
+  local state
+  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
+stop_pid() {
+  local pid=$1
+  proc_alive "$pid" || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do proc_alive "$pid" || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+demo_curl() { curl -sS --max-time 15 -H "@$DEMO_HEADERS" "$@"; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $RPM_TO_RESTORE ]]; then
+    if demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" \
+      -H 'Content-Type: application/json' --data "{\"settings\": $RPM_TO_RESTORE}"; then
+      log "demo organisation settings restored: $RPM_TO_RESTORE"
+    else
+      log "WARNING: could not restore the demo organisation's settings; put them back with: PUT /api/v1/admin/organizations/$DEMO_ORG_ID {\"settings\": $RPM_TO_RESTORE}"
+    fi
+  fi
+  local pid
+  for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done
+  ((${#WORKER_PIDS[@]} == 0)) || log "stopped ${#WORKER_PIDS[@]} extra worker(s)"
+  if ((FLEET_STARTED)); then
+    log "stopping the fleet (this script started it)"
+    "$ROOT/deploy/local/fleet.sh" stop >&2 || true
+  fi
+  [[ -z $DEMO_HEADERS ]] || rm -f "$DEMO_HEADERS"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------------------------
+# infrastructure and fleet
+if [[ ${NO_INFRA:-0} != 1 ]]; then
+  "$ROOT/deploy/local/up.sh" >"$LOG_DIR/jobs-up.log" 2>&1 || die_with_log "deploy/local/up.sh failed" "$LOG_DIR/jobs-up.log"
+  log "infrastructure up (deploy/local/up.sh)"
+fi
+[[ -f $LOCAL_DIR/secrets.env ]] || die "no $LOCAL_DIR/secrets.env: run deploy/local/up.sh"
+
+fleet_status=$("$ROOT/deploy/local/fleet.sh" status)
+if [[ $(grep -c 'running .*ready=200' <<<"$fleet_status") != "$(grep -c . <<<"$fleet_status")" ]]; then
+  log "the fleet is not (fully) running: starting it (CONFIGURATION=$CONFIGURATION deploy/local/fleet.sh start; stopped again at the end)"
+  FLEET_STARTED=1
+  CONFIGURATION=$CONFIGURATION "$ROOT/deploy/local/fleet.sh" start >"$LOG_DIR/jobs-fleet.log" 2>&1 ||
+    die_with_log "deploy/local/fleet.sh start failed" "$LOG_DIR/jobs-fleet.log"
+else
+  log "the fleet is running (left running at the end)"
+fi
+[[ -f $LOCAL_DIR/demo-key.env ]] || die "no $LOCAL_DIR/demo-key.env (deploy/local/fleet.sh start seeds it)"
+set -a
+# shellcheck disable=SC1091
+. "$LOCAL_DIR/demo-key.env"
+set +a
+[[ -n ${DEMO_API_KEY:-} && -n ${DEMO_API_SECRET:-} && -n ${DEMO_ORG_ID:-} ]] || die "$LOCAL_DIR/demo-key.env lacks DEMO_API_KEY, DEMO_API_SECRET or DEMO_ORG_ID"
+DEMO_HEADERS=$(mktemp "$BENCH_DIR/.demo-key.XXXXXX")
+printf 'api-key: %s\napi-secret: %s\n' "$DEMO_API_KEY" "$DEMO_API_SECRET" >"$DEMO_HEADERS"
+
+# ---------------------------------------------------------------------------------------------------------------
+# extra workers, with the environment deploy/local/fleet.sh gives the fleet
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+WORKER_PORTS=()
+for i in $(seq 1 "$WORKERS"); do
+  port=$(free_port)
+  (
+    set -a
+    # shellcheck disable=SC1091
+    . "$LOCAL_DIR/secrets.env"
+    set +a
+    export PGPASSFILE="$LOCAL_DIR/pgpass"
+    export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
+    export DOTNET_gcServer="$GC_SERVER"
+    export Prompts__AdminAddress="http://127.0.0.1:$ADMIN_PORT/"
+    export Auth__AdminAddress="http://127.0.0.1:$ADMIN_PORT/"
+    for e in "${WORKER_EXTRA_ENV[@]}"; do export "${e?}"; done
+    cd "$(dirname "$ANALYZER_DLL")"
+    exec dotnet "$ANALYZER_DLL" --role worker --urls "http://127.0.0.1:$port" >"$LOG_DIR/jobs-worker-$i.log" 2>&1 8>&-
+  ) &
+  WORKER_PIDS+=("$!")
+  WORKER_PORTS+=("$port")
+  log "started worker $i (--role worker, pid $!, :$port, log $LOG_DIR/jobs-worker-$i.log)"
+done
+for i in "${!WORKER_PORTS[@]}"; do
+  deadline=$((SECONDS + 120))
+  until curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:${WORKER_PORTS[$i]}/health/ready"; do
+    proc_alive "${WORKER_PIDS[$i]}" || die_with_log "worker $((i + 1)) exited during start" "$LOG_DIR/jobs-worker-$((i + 1)).log"
+    ((SECONDS < deadline)) || die_with_log "worker $((i + 1)) was not ready within 120 s" "$LOG_DIR/jobs-worker-$((i + 1)).log"
+    sleep 0.5
+  done
+done
+((WORKERS == 0)) || log "$WORKERS extra worker(s) ready"
+
+# ---------------------------------------------------------------------------------------------------------------
+# the demo organisation's rate limit, raised for the run (restored on exit)
+org=$(demo_curl -f "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID") ||
+  die "GET /api/v1/admin/organizations/$DEMO_ORG_ID through the gateway failed"
+settings=$(python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin).get("settings") or {}))' <<<"$org")
+raised=$(python3 -c 'import json, sys; s = json.loads(sys.argv[1]); s["requests_per_minute"] = int(sys.argv[2]); print(json.dumps(s))' "$settings" "$BENCH_RPM")
+demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" -H 'Content-Type: application/json' \
+  --data "{\"settings\": $raised}" || die "PUT /api/v1/admin/organizations/$DEMO_ORG_ID failed"
+RPM_TO_RESTORE=$settings
+log "demo organisation requests_per_minute -> $BENCH_RPM (was: $settings; restored on exit)"
+# the gateway caches a verified key with its organisation's limit for up to 60 s: wait until the new quota shows
+probe="$GATEWAY_URL/api/v1/analyzer/jobs/00000000-0000-0000-0000-000000000000"
+deadline=$((SECONDS + 75))
+while true; do
+  quota=$(demo_curl -o /dev/null -D - "$probe" | tr -d '\r' | sed -n 's/^[Rr]ate[Ll]imit-[Pp]olicy:.*q=\([0-9]*\).*/\1/p' | head -n 1)
+  [[ $quota == "$BENCH_RPM" ]] && break
+  if [[ -z $quota ]]; then
+    log "NOTE: the gateway sends no RateLimit-Policy header; going on without waiting for the new limit"
+    break
+  fi
+  ((SECONDS < deadline)) || die "the gateway still shows a quota of $quota a minute after 75 s (key cache)"
+  sleep 2
+done
+log "gateway quota for the demo key: ${quota:-unknown} requests a minute"
+
+# ---------------------------------------------------------------------------------------------------------------
+# the benchmark
+STAMP=$(date +%Y%m%d-%H%M%S)
+SUMMARY="$BENCH_DIR/jobs-summary-$STAMP.txt"
+description="workers: the fleet's Analyzer (API + consumer) and $WORKERS x --role worker; Jobs:ConsumerConcurrency per process \
+8 (default)${WORKER_ENV:+; extra workers also with $WORKER_ENV}; AI provider offline; DOTNET_gcServer=$GC_SERVER; $(nproc) cores, everything on one machine"
+# CPU time per component over the client's run (submissions and waiting), from /proc: where the machine's time goes
+CLK_TCK=$(getconf CLK_TCK)
+pid_file_pid() { if [[ -s $LOCAL_DIR/run/$1.pid ]]; then cat "$LOCAL_DIR/run/$1.pid"; fi; }
+declare -A PIDS_OF=()
+PIDS_OF["analyzer (fleet, API + consumer)"]=$(pid_file_pid analyzer)
+PIDS_OF["analyzer workers (--role worker)"]="${WORKER_PIDS[*]}"
+PIDS_OF[gateway]=$(pid_file_pid gateway)
+PIDS_OF[admin]=$(pid_file_pid admin)
+group_pids() { # the pids of a group now (PostgreSQL backends come and go; the postmaster's children times count reaped ones)
+  case $1 in
+    postgresql) ps -u postgres -o pid= 2>/dev/null | tr -s ' \n' ' ' ;;
+    rabbitmq) ps -u rabbitmq -o pid= 2>/dev/null | tr -s ' \n' ' ' ;;
+    *) echo "${PIDS_OF[$1]}" ;;
+  esac
+}
+group_ticks() { # user + system ticks, and those of reaped children
+  local total=0 pid t
+  for pid in $(group_pids "$1"); do
+    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}') || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+children_ticks() { sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
+COMPONENTS=("analyzer (fleet, API + consumer)" "analyzer workers (--role worker)" gateway admin postgresql rabbitmq)
+declare -A BEFORE=()
+for c in "${COMPONENTS[@]}"; do BEFORE[$c]=$(group_ticks "$c"); done
+client_before=$(children_ticks)
+read -r busy_before total_before <<<"$(machine_ticks)"
+
+rc=0
+PGPASSFILE="$LOCAL_DIR/pgpass" N=$N CONCURRENCY=$CONCURRENCY CEILING=$CEILING PROMPTS=$PROMPTS GATEWAY_URL=$GATEWAY_URL \
+  PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=analyzer" BENCH_DESCRIPTION="$description" \
+  dotnet "$BENCH_DLL" 8>&- | tee "$SUMMARY" || rc=$?
+read -r busy_after total_after <<<"$(machine_ticks)"
+succeeded=$(sed -n 's/^succeeded  *\([0-9]*\).*/\1/p' "$SUMMARY" | head -n 1)
+{
+  echo
+  echo "CPU while the client ran ($(awk -v t=$((total_after - total_before)) -v hz="$CLK_TCK" -v n="$(nproc)" 'BEGIN { printf "%.1f", t / hz / n }') s wall; ms per job = CPU ms / ${succeeded:-0} succeeded jobs)"
+  printf '  %-40s %10s %12s %10s\n' component "CPU s" "ms per job" "% machine"
+  ours=0
+  for c in "${COMPONENTS[@]}" "bench client (JobsBench, tee)"; do
+    if [[ $c == bench* ]]; then t=$(($(children_ticks) - client_before)); else t=$(group_ticks "$c") && t=$((t - ${BEFORE[$c]})); fi
+    ((t >= 0)) || t=0
+    ours=$((ours + t))
+    awk -v c="$c" -v t="$t" -v hz="$CLK_TCK" -v n="${succeeded:-0}" -v all=$((total_after - total_before)) \
+      'BEGIN { printf "  %-40s %10.1f %12s %9.1f%%\n", c, t / hz, (n > 0 ? sprintf("%.1f", t / hz * 1000 / n) : "-"), (all > 0 ? t / all * 100 : 0) }'
+  done
+  awk -v b=$((busy_after - busy_before - ours)) -v all=$((total_after - total_before)) \
+    'BEGIN { p = all > 0 ? b / all * 100 : 0; printf "  %-40s %10s %12s %9.1f%%   (other builds, tests, benchmarks on this machine)\n", "everything else", "", "", (p < 0 ? 0 : p) }'
+  awk -v i=$((total_after - total_before - (busy_after - busy_before))) -v all=$((total_after - total_before)) \
+    'BEGIN { printf "  %-40s %10s %12s %9.1f%%\n", "idle / iowait", "", "", (all > 0 ? i / all * 100 : 0) }'
+} | tee -a "$SUMMARY" || log "WARNING: the CPU figures could not be computed"
+echo
+for i in "${!WORKER_PIDS[@]}"; do
+  proc_alive "${WORKER_PIDS[$i]}" || log "WARNING: worker $((i + 1)) died during the run (log $LOG_DIR/jobs-worker-$((i + 1)).log)"
+done
+retries=$(cat "$LOG_DIR"/jobs-worker-*.log 2>/dev/null | grep -c 'attempt [0-9]* failed' || true)
+exhausted=$(cat "$LOG_DIR"/jobs-worker-*.log 2>/dev/null | grep -c '53300' || true)
+((retries + exhausted == 0)) || log "NOTE: the extra workers logged $retries failed job attempts (retried) and $exhausted PostgreSQL 'too many connections' (53300) errors (the fleet's own analyzer log: $LOCAL_DIR/logs/analyzer.log)"
+log "took $(((SECONDS - START_SECONDS) / 60)) min $(((SECONDS - START_SECONDS) % 60)) s; the table is also in $SUMMARY"
+((rc == 0)) || die "the measurement is not valid (JobsBench exit code $rc)"
+exit 0
+}
