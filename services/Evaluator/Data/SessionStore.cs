@@ -21,8 +21,17 @@ public sealed class SessionStore(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new
         {
-            session.Id, session.OrgId, session.UserId, session.ProposalName, session.ProposalText, passages = Jsonb.Serialize(session.ProposalPassages),
-            session.TorName, session.TorText, session.Language, status, now,
+            session.Id,
+            session.OrgId,
+            session.UserId,
+            session.ProposalName,
+            session.ProposalText,
+            passages = Jsonb.Serialize(session.ProposalPassages),
+            session.TorName,
+            session.TorText,
+            session.Language,
+            status,
+            now,
         }, cancellationToken: ct));
     }
 
@@ -37,8 +46,14 @@ public sealed class SessionStore(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new
         {
-            id, @internal = Jsonb.Serialize(result.Internal), external = Jsonb.Serialize(result.External), delta = Jsonb.Serialize(result.Delta),
-            alignment = Jsonb.Serialize(result.Alignment), usage = Jsonb.Serialize(result.TokenUsage), result.Provider, now,
+            id,
+            @internal = Jsonb.Serialize(result.Internal),
+            external = Jsonb.Serialize(result.External),
+            delta = Jsonb.Serialize(result.Delta),
+            alignment = Jsonb.Serialize(result.Alignment),
+            usage = Jsonb.Serialize(result.TokenUsage),
+            result.Provider,
+            now,
         }, cancellationToken: ct));
     }
 
