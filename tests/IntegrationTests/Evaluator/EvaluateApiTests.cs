@@ -44,6 +44,16 @@ public sealed class EvaluateApiTests
             Assert.That(((string?)body[part]!["content"])!.Length, Is.GreaterThan(40), part);
         }
 
+        // Offline, the external review and the delta are built from the alignment table.
+        var external = (string?)body["external_analysis"]!["content"];
+        var delta = (string?)body["delta_analysis"]!["content"];
+        Assert.That(external, Does.Contain("### Missing (2)").And.Contain("### Partly covered (1)").And.Contain("Alignment score"));
+        foreach (var missing in rows.Where(r => (string?)r!["status"] == "missing").Select(r => (string)r!["requirement"]!))
+        {
+            Assert.That(external, Does.Contain("Not addressed: " + missing));
+            Assert.That(delta, Does.Contain("Add a passage that addresses: " + missing));
+        }
+
         Assert.That((string?)body["guidelines"]!["source"], Is.EqualTo("none"), "this organisation has no guidelines");
         Assert.That((int)body["token_usage"]!["input_tokens"]!, Is.GreaterThan(0));
 
