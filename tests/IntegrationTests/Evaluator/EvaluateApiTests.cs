@@ -87,6 +87,21 @@ public sealed class EvaluateApiTests
     }
 
     [Test]
+    public async Task Evaluate_ProposalPdf_AgainstAToRDocx_GivesTheSameTable()
+    {
+        var client = await EvaluatorClient.CreateAsync();
+        var lines = TermsOfReference.Text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var torDocx = Admin.GuidelinesApiTests.Docx(lines[0], lines[1..]);
+
+        using var response = await client.SendAsync(HttpMethod.Post, "evaluate",
+            EvaluatorClient.FileForm("user-docx", TermsOfReference.ProposalPdf(), "proposal.pdf", null, (torDocx, "terms.docx")));
+
+        var body = await AdminClient.OkJsonAsync(response);
+        Assert.That((string?)body["tor_name"], Is.EqualTo("terms.docx"));
+        Assert.That(body["alignment"]!["requirements"]!.AsArray().Select(r => (string?)r!["status"]), Is.EqualTo(TermsOfReference.Expected));
+    }
+
+    [Test]
     public async Task Evaluate_ProposalPdf_CitesThePageOfEachCoveringPassage()
     {
         var client = await EvaluatorClient.CreateAsync();
