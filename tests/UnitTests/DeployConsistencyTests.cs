@@ -15,6 +15,13 @@ public sealed class DeployConsistencyTests
             Is.EqualTo(File.ReadAllText(Path.Combine(Root, "deploy", "sql", "schemas.sql"))));
     }
 
+    [Test]
+    public void K8sCopyOfThePostgresRolesScript_IsIdenticalToCompose()
+    {
+        Assert.That(File.ReadAllText(Path.Combine(Root, "k8s", "postgres", "10-platform-roles.sh")),
+            Is.EqualTo(File.ReadAllText(Path.Combine(Root, "deploy", "docker", "postgres", "10-platform-roles.sh"))));
+    }
+
     [TestCase("admin", 8081)]
     [TestCase("analyzer", 8082)]
     [TestCase("chatbot", 8083)]
