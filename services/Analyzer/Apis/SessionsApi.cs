@@ -8,6 +8,7 @@ using Platform.Analyzer.Data;
 using Platform.Analyzer.Model;
 using Platform.Contracts;
 using Platform.Data;
+using Platform.Data.Sessions;
 using Platform.Documents.Export;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Identity;

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Platform.Analyzer.Model;
 using Platform.Data;
+using Platform.Data.Sessions;
 using Platform.ServiceDefaults.Http;
 
 namespace Platform.Analyzer.Data;
@@ -91,30 +92,14 @@ public sealed class SessionStore(NpgsqlDataSource db)
         return Page.From(rows, pageSize, s => new Cursor(s.CreatedAt, s.Id));
     }
 
-    public async Task<bool> DeleteAsync(Guid orgId, Guid id, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE id = @id AND org_id = @orgId",
-            new { id, orgId }, cancellationToken: ct)) > 0;
-    }
+    public Task<bool> DeleteAsync(Guid orgId, Guid id, CancellationToken ct) =>
+        SessionTables.DeleteSessionAsync(db, orgId, id, ct);
 
-    public async Task<IReadOnlyList<Followup>> FollowupsAsync(Guid sessionId, CancellationToken ct)
-    {
-        const string sql = "SELECT id, question, answer, created_at FROM followups WHERE session_id = @sessionId ORDER BY created_at, id";
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return (await conn.QueryAsync<Followup>(new CommandDefinition(sql, new { sessionId }, cancellationToken: ct))).AsList();
-    }
+    public Task<IReadOnlyList<Followup>> FollowupsAsync(Guid sessionId, CancellationToken ct) =>
+        SessionTables.FollowupsAsync(db, sessionId, ct);
 
-    public async Task<Followup> AddFollowupAsync(Guid sessionId, string question, string answer, DateTimeOffset now, CancellationToken ct)
-    {
-        const string sql = """
-            INSERT INTO followups (id, session_id, question, answer, created_at) VALUES (@id, @sessionId, @question, @answer, @now)
-            """;
-        var followup = new Followup(Guid.CreateVersion7(now), question, answer, now);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new { followup.Id, sessionId, question, answer, now }, cancellationToken: ct));
-        return followup;
-    }
+    public Task<Followup> AddFollowupAsync(Guid sessionId, string question, string answer, DateTimeOffset now, CancellationToken ct) =>
+        SessionTables.AddFollowupAsync(db, sessionId, question, answer, now, ct);
 
     public async Task<FeedbackRecord> AddFeedbackAsync(Guid sessionId, int rating, string? comment, string? section, DateTimeOffset now, CancellationToken ct)
     {

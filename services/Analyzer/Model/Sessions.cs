@@ -1,3 +1,5 @@
+using Platform.Data.Sessions;
+
 namespace Platform.Analyzer.Model;
 
 /// <summary>One section of an analysis (P1..P5).</summary>
@@ -9,8 +11,6 @@ public sealed record TokenTotals(int InputTokens, int OutputTokens);
 
 public sealed record SessionSummary(
     Guid Id, string UserId, string? DocumentName, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record Followup(Guid Id, string Question, string Answer, DateTimeOffset CreatedAt);
 
 public sealed record Session(
     Guid Id, string UserId, string? DocumentName, string Status, IReadOnlyList<Section> Sections, TokenTotals TokenUsage,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Platform.AI;
 using Platform.Contracts;
 using Platform.Data;
+using Platform.Data.Sessions;
 using Platform.Documents.Export;
 using Platform.Evaluator.Alignment;
 using Platform.Evaluator.Data;

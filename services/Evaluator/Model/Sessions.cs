@@ -1,3 +1,5 @@
+using Platform.Data.Sessions;
+
 namespace Platform.Evaluator.Model;
 
 /// <summary>One of the three analyses (internal, external, delta), with when it ran.</summary>
@@ -18,8 +20,6 @@ public sealed record AlignmentTable(
 
 public sealed record SessionSummary(
     Guid Id, string UserId, string? ProposalName, string? TorName, string Status, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-public sealed record Followup(Guid Id, string Question, string Answer, DateTimeOffset CreatedAt);
 
 public sealed record Session(
     Guid Id, string UserId, string? ProposalName, string? TorName, string Status, AnalysisPart? InternalAnalysis,

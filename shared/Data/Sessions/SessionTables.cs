@@ -1,0 +1,43 @@
+using Dapper;
+using Npgsql;
+
+namespace Platform.Data.Sessions;
+
+/// <summary>A question asked about a session and the answer given.</summary>
+public sealed record Followup(Guid Id, string Question, string Answer, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The parts every session-keeping service (Analyzer, Evaluator) stores the same way in its own schema: a
+/// <c>sessions</c> table with <c>id</c> and <c>org_id</c>, and a <c>followups</c> table keyed by session.
+/// </summary>
+public static class SessionTables
+{
+    /// <summary>Deletes one of the organisation's sessions (follow-ups and feedback go with it); false if none.</summary>
+    public static async Task<bool> DeleteSessionAsync(NpgsqlDataSource db, Guid orgId, Guid id, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.ExecuteAsync(new CommandDefinition("DELETE FROM sessions WHERE id = @id AND org_id = @orgId",
+            new { id, orgId }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>A session's follow-ups, oldest first (the caller has checked the session is the organisation's).</summary>
+    public static async Task<IReadOnlyList<Followup>> FollowupsAsync(NpgsqlDataSource db, Guid sessionId, CancellationToken ct)
+    {
+        const string sql = "SELECT id, question, answer, created_at FROM followups WHERE session_id = @sessionId ORDER BY created_at, id";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<Followup>(new CommandDefinition(sql, new { sessionId }, cancellationToken: ct))).AsList();
+    }
+
+    /// <summary>Stores a follow-up and answers it as stored.</summary>
+    public static async Task<Followup> AddFollowupAsync(
+        NpgsqlDataSource db, Guid sessionId, string question, string answer, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            INSERT INTO followups (id, session_id, question, answer, created_at) VALUES (@id, @sessionId, @question, @answer, @now)
+            """;
+        var followup = new Followup(Guid.CreateVersion7(now), question, answer, now);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition(sql, new { followup.Id, sessionId, question, answer, now }, cancellationToken: ct));
+        return followup;
+    }
+}
