@@ -1,5 +1,5 @@
 using Npgsql;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests;
 

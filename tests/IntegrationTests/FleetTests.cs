@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Platform.IntegrationTests.Gateway;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests;
 

@@ -2,8 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.ServiceDefaults.Messaging;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests;
 

@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.ServiceDefaults;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests;
 

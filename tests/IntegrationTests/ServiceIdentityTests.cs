@@ -1,6 +1,6 @@
 using System.Net;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.ServiceDefaults.Identity;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Admin;
 

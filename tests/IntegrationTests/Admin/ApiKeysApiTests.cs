@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using Npgsql;
 using Platform.Contracts;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Admin;
 

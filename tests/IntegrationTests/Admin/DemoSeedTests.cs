@@ -1,5 +1,5 @@
 using System.Net;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Admin;
 

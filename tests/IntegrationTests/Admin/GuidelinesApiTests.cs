@@ -5,7 +5,7 @@ using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Admin;
 

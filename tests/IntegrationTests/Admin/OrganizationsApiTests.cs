@@ -1,6 +1,6 @@
 using System.Net;
 using Npgsql;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Admin;
 

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Platform.Contracts;
 using Platform.IntegrationTests.Admin;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.Jobs.Webhooks;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Analyzer;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using Platform.IntegrationTests.Admin;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Analyzer;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Platform.Contracts;
 using Platform.IntegrationTests.Admin;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Evaluator;
 

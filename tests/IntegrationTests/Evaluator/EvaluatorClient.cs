@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using Platform.IntegrationTests.Gateway;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Evaluator;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.RateLimiting;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 using StackExchange.Redis;
 using static Platform.IntegrationTests.Gateway.RateLimitTestSupport;
 

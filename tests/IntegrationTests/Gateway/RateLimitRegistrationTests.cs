@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.RateLimiting;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 using StackExchange.Redis;
 
 namespace Platform.IntegrationTests.Gateway;

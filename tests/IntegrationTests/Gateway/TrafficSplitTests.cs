@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Platform.IntegrationTests.Admin;
-using Platform.IntegrationTests.Infrastructure;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Gateway;
 

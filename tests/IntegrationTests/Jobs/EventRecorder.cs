@@ -4,8 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.ServiceDefaults.Messaging;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Jobs;
 

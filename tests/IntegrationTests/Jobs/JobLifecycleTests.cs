@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.Jobs;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Jobs;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Platform.Data;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.Jobs;
+using Platform.Testing;
 
 namespace Platform.IntegrationTests.Jobs;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Data;
-using Platform.IntegrationTests.Infrastructure;
 using Platform.Jobs;
 using Platform.ServiceDefaults.Messaging;
+using Platform.Testing;
 using RabbitMQ.Client;
 
 namespace Platform.IntegrationTests.Jobs;

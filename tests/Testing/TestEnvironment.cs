@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Platform.IntegrationTests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>
 /// Where the real servers started by <c>deploy/local/up.sh</c> (via <c>make test</c>) listen, and their credentials

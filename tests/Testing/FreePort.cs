@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Platform.IntegrationTests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>Loopback ports nobody listens on, so test processes never collide with a running fleet or each other.</summary>
 public static class FreePort

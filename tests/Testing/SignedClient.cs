@@ -1,6 +1,6 @@
 using Platform.ServiceDefaults.Identity;
 
-namespace Platform.IntegrationTests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>Calls a service directly with identity headers signed as the gateway would sign them.</summary>
 public sealed class SignedClient(HttpClient inner, Guid? orgId, string keyId, params string[] scopes)

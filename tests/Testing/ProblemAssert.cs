@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
-namespace Platform.IntegrationTests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>Checks that a response is an RFC 9457 problem with the expected status.</summary>
 public static class ProblemAssert

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 
-namespace Platform.IntegrationTests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>
 /// One app of the fleet running as a real process from its build output, on its own port, with its output kept in

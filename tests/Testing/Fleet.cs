@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Platform.IntegrationTests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>
 /// The whole fleet, started once for the test run as real processes against the real PostgreSQL and RabbitMQ:
