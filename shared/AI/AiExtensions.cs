@@ -13,7 +13,10 @@ using OpenAI;
 
 namespace Platform.AI;
 
-/// <summary>Registers the AI layer: the configured chat model behind <see cref="IChatClient"/>, and <see cref="IPromptRunner"/>.</summary>
+/// <summary>
+/// Registers the AI layer: the configured chat model behind <see cref="IChatClient"/>, the embedding model behind
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, and <see cref="IPromptRunner"/>.
+/// </summary>
 public static class AiExtensions
 {
     /// <summary>The activity source and meter the chat telemetry is written to (listened to by ServiceDefaults).</summary>
@@ -21,8 +24,10 @@ public static class AiExtensions
 
     /// <summary>
     /// Adds <see cref="AiOptions"/> (section <c>AI</c>, validated at start), a singleton <see cref="IChatClient"/> for the
-    /// configured provider (offline by default) wrapped in the resilience pipeline and OpenTelemetry, and the singleton
-    /// <see cref="IPromptRunner"/>. Register <see cref="ITokenUsageSink"/> implementations to store token usage.
+    /// configured provider (offline by default) wrapped in the resilience pipeline and OpenTelemetry, a singleton
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings for the same provider (offline: the local
+    /// all-MiniLM model, loaded on first use), and the singleton <see cref="IPromptRunner"/>. Register
+    /// <see cref="ITokenUsageSink"/> implementations to store token usage.
     /// </summary>
     public static IHostApplicationBuilder AddAI(this IHostApplicationBuilder builder)
     {
@@ -34,6 +39,7 @@ public static class AiExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AiOptions>, AiOptionsValidator>());
         services.TryAddSingleton(CreateChatClient);
+        services.TryAddSingleton(CreateEmbeddingGenerator);
         services.TryAddSingleton<IPromptRunner, PromptRunner>();
         return builder;
     }
@@ -60,30 +66,52 @@ public static class AiExtensions
         return remote ? new PlatformPropertiesFilter(client) : client;
     }
 
-    private static IChatClient CreateOpenAIClient(AiOptions options)
+    /// <summary>Builds the embedding generator for the configured provider, as registered by <see cref="AddAI"/>.</summary>
+    internal static IEmbeddingGenerator<string, Embedding<float>> CreateEmbeddingGenerator(IServiceProvider services)
     {
-        var clientOptions = new OpenAIClientOptions
+        var options = services.GetRequiredService<IOptions<AiOptions>>().Value;
+        var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        IEmbeddingGenerator<string, Embedding<float>> generator = options.ProviderName switch
+        {
+            AiProviders.OpenAI => new ResilientEmbeddingGenerator(
+                OpenAIClientFor(options).GetEmbeddingClient(options.OpenAI.EmbeddingModel).AsIEmbeddingGenerator(options.EmbeddingDimensions),
+                AiResilience.Build(options, loggerFactory.CreateLogger("Platform.AI.Resilience"))),
+            AiProviders.Azure => new ResilientEmbeddingGenerator(
+                AzureClientFor(options).GetEmbeddingClient(AzureEmbeddingDeployment(options)).AsIEmbeddingGenerator(options.EmbeddingDimensions),
+                AiResilience.Build(options, loggerFactory.CreateLogger("Platform.AI.Resilience"))),
+            _ => new MiniLmEmbeddingGenerator(),
+        };
+        return new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator)
+            .UseOpenTelemetry(loggerFactory, TelemetrySourceName)
+            .Build(services);
+    }
+
+    private static IChatClient CreateOpenAIClient(AiOptions options) =>
+        OpenAIClientFor(options).GetChatClient(options.OpenAI.Model).AsIChatClient();
+
+    private static IChatClient CreateAzureClient(AiOptions options) =>
+        AzureClientFor(options).GetChatClient(options.Azure.Deployment!).AsIChatClient();
+
+    private static OpenAIClient OpenAIClientFor(AiOptions options) =>
+        new(new ApiKeyCredential(options.OpenAI.ApiKey!), new OpenAIClientOptions
         {
             Endpoint = new Uri(options.OpenAI.BaseUrl),
             RetryPolicy = NoRetries(),
             NetworkTimeout = NetworkTimeout(options),
-        };
-        return new OpenAIClient(new ApiKeyCredential(options.OpenAI.ApiKey!), clientOptions)
-            .GetChatClient(options.OpenAI.Model)
-            .AsIChatClient();
-    }
+        });
 
-    private static IChatClient CreateAzureClient(AiOptions options)
-    {
-        var clientOptions = new AzureOpenAIClientOptions
+    private static AzureOpenAIClient AzureClientFor(AiOptions options) =>
+        new(new Uri(options.Azure.Endpoint!), new AzureKeyCredential(options.Azure.ApiKey!), new AzureOpenAIClientOptions
         {
             RetryPolicy = NoRetries(),
             NetworkTimeout = NetworkTimeout(options),
-        };
-        return new AzureOpenAIClient(new Uri(options.Azure.Endpoint!), new AzureKeyCredential(options.Azure.ApiKey!), clientOptions)
-            .GetChatClient(options.Azure.Deployment!)
-            .AsIChatClient();
-    }
+        });
+
+    // Only apps that embed need the deployment, so it is checked when the generator is first built, not at start.
+    private static string AzureEmbeddingDeployment(AiOptions options) =>
+        string.IsNullOrWhiteSpace(options.Azure.EmbeddingDeployment)
+            ? throw new InvalidOperationException("AI:Azure:EmbeddingDeployment is required for embeddings when AI:Provider is 'azure'.")
+            : options.Azure.EmbeddingDeployment;
 
     // Polly is the only retry layer: SDK retries would multiply with it and ignore the circuit breaker.
     private static ClientRetryPolicy NoRetries() => new(maxRetries: 0);

@@ -52,6 +52,13 @@ public sealed class AiOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00", ErrorMessage = "AI:BreakDuration must be between 00:00:00.500 and 01:00:00.")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The length of the embedding vectors asked of a remote provider (models such as text-embedding-3 can shorten
+    /// them); null keeps the model's own. The offline model always gives 384.
+    /// </summary>
+    [Range(1, 16_384, ErrorMessage = "AI:EmbeddingDimensions must be between 1 and 16384.")]
+    public int? EmbeddingDimensions { get; set; }
+
     /// <summary>The provider name normalised to lower case.</summary>
     internal string ProviderName => (Provider ?? string.Empty).Trim().ToLowerInvariant();
 
@@ -75,6 +82,9 @@ public sealed class OpenAIProviderOptions
 
     /// <summary>The model name sent with each request.</summary>
     public string Model { get; set; } = "gpt-4o-mini";
+
+    /// <summary>The embedding model (<c>POST /embeddings</c>).</summary>
+    public string EmbeddingModel { get; set; } = "text-embedding-3-small";
 }
 
 /// <summary>Settings for an Azure OpenAI resource.</summary>
@@ -88,6 +98,9 @@ public sealed class AzureOpenAIProviderOptions
 
     /// <summary>The model deployment name.</summary>
     public string? Deployment { get; set; }
+
+    /// <summary>The embedding model's deployment name (needed only by apps that embed text).</summary>
+    public string? EmbeddingDeployment { get; set; }
 }
 
 /// <summary>The values of <see cref="AiOptions.Provider"/>.</summary>

@@ -28,6 +28,11 @@ internal sealed class AiOptionsValidator : IValidateOptions<AiOptions>
                     failures.Add("AI:OpenAI:Model is required when AI:Provider is 'openai'.");
                 }
 
+                if (string.IsNullOrWhiteSpace(options.OpenAI.EmbeddingModel))
+                {
+                    failures.Add("AI:OpenAI:EmbeddingModel must not be empty when AI:Provider is 'openai'.");
+                }
+
                 break;
             case AiProviders.Azure:
                 if (!IsHttpUrl(options.Azure.Endpoint))

@@ -16,7 +16,8 @@ namespace Platform.Fakes;
 /// <summary>
 /// A local Chat Completions server (real Kestrel on 127.0.0.1, a free port) for testing the real OpenAI and
 /// Azure.AI.OpenAI clients: <c>POST /v1/chat/completions</c> (OpenAI form, <c>Authorization: Bearer</c>) and
-/// <c>POST /openai/deployments/{deployment}/chat/completions?api-version=...</c> (Azure form, <c>api-key</c> header).
+/// <c>POST /openai/deployments/{deployment}/chat/completions?api-version=...</c> (Azure form, <c>api-key</c> header),
+/// and the same two forms of <c>/embeddings</c> (vectors from <see cref="Embedder"/>, as floats or base64 as asked).
 /// Each request takes the next scripted <see cref="FakeChatBehavior"/>, or replies with <see cref="Responder"/> when the
 /// script is empty, and is recorded in <see cref="Requests"/>.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<FakeChatBehavior> script = new();
     private readonly ConcurrentQueue<RecordedChatRequest> requests = new();
+    private readonly ConcurrentQueue<RecordedEmbeddingRequest> embeddingRequests = new();
     private int received;
     private int inFlight;
     private int maxInFlight;
@@ -59,6 +61,18 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Every request received (including failed and abandoned ones), in arrival order.</summary>
     public IReadOnlyList<RecordedChatRequest> Requests => [.. requests];
 
+    /// <summary>Every embeddings request received, in arrival order (they take their behaviour from the same script).</summary>
+    public IReadOnlyList<RecordedEmbeddingRequest> EmbeddingRequests => [.. embeddingRequests];
+
+    /// <summary>The vector length when a request names no <c>dimensions</c>.</summary>
+    public int DefaultEmbeddingDimensions { get; set; } = 64;
+
+    /// <summary>
+    /// Turns one input into a vector of the given length: by default a normalised bag of hashed lower-case words, so
+    /// texts sharing words are near each other.
+    /// </summary>
+    public Func<string, int, float[]> Embedder { get; set; } = HashedBagOfWords;
+
     /// <summary>The most requests that were being handled at the same time.</summary>
     public int MaxConcurrentRequests => Volatile.Read(ref maxInFlight);
 
@@ -72,6 +86,8 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         FakeOpenAiServer? server = null;
         app.MapPost("/v1/chat/completions", (HttpContext context) => server!.TrackAsync(context, deployment: null));
         app.MapPost("/openai/deployments/{deployment}/chat/completions", (HttpContext context, string deployment) => server!.TrackAsync(context, deployment));
+        app.MapPost("/v1/embeddings", (HttpContext context) => server!.TrackAsync(context, deployment: null, embeddings: true));
+        app.MapPost("/openai/deployments/{deployment}/embeddings", (HttpContext context, string deployment) => server!.TrackAsync(context, deployment, embeddings: true));
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server = new FakeOpenAiServer(app, new Uri(address.TrimEnd('/') + "/"));
@@ -112,6 +128,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         script.Clear();
         requests.Clear();
+        embeddingRequests.Clear();
         Interlocked.Exchange(ref received, 0);
         Interlocked.Exchange(ref maxInFlight, 0);
     }
@@ -132,7 +149,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         await app.DisposeAsync();
     }
 
-    private async Task TrackAsync(HttpContext context, string? deployment)
+    private async Task TrackAsync(HttpContext context, string? deployment, bool embeddings = false)
     {
         var now = Interlocked.Increment(ref inFlight);
         int seen;
@@ -142,7 +159,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
         try
         {
-            await HandleAsync(context, deployment);
+            await HandleAsync(context, deployment, embeddings);
         }
         finally
         {
@@ -150,7 +167,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(HttpContext context, string? deployment)
+    private async Task HandleAsync(HttpContext context, string? deployment, bool embeddings)
     {
         var ct = context.RequestAborted;
         JsonNode? body;
@@ -164,8 +181,19 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             return;
         }
 
-        var recorded = Record(context, deployment, body);
-        requests.Enqueue(recorded);
+        RecordedChatRequest recorded;
+        RecordedEmbeddingRequest? embedding = null;
+        if (embeddings)
+        {
+            embedding = RecordEmbedding(context, deployment, body);
+            embeddingRequests.Enqueue(embedding);
+            recorded = new RecordedChatRequest(embedding.Number, DateTimeOffset.UtcNow, embedding.Path, deployment, embedding.ApiVersion, embedding.Authorization, embedding.ApiKeyHeader, embedding.Model, [], null, null, embedding.Body);
+        }
+        else
+        {
+            recorded = Record(context, deployment, body);
+            requests.Enqueue(recorded);
+        }
 
         var expectedKey = deployment is null ? OpenAiApiKey : AzureApiKey;
         var givenKey = deployment is null ? BearerToken(context) : context.Request.Headers["api-key"].ToString();
@@ -202,6 +230,12 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             }
 
             await ErrorAsync(context, behavior.StatusCode, behavior.StatusCode == 429 ? "rate_limit_exceeded" : "server_error", $"Scripted status {behavior.StatusCode}.");
+            return;
+        }
+
+        if (embedding is not null)
+        {
+            await EmbeddingsAsync(context, embedding, deployment, ct);
             return;
         }
 
@@ -271,6 +305,92 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
             Temperature: temperature,
             MaxTokens: maxTokens,
             Body: body?.ToJsonString() ?? string.Empty);
+    }
+
+    private async Task EmbeddingsAsync(HttpContext context, RecordedEmbeddingRequest request, string? deployment, CancellationToken ct)
+    {
+        var dimensions = request.Dimensions ?? DefaultEmbeddingDimensions;
+        var data = new JsonArray();
+        for (var i = 0; i < request.Inputs.Count; i++)
+        {
+            var vector = Embedder(request.Inputs[i], dimensions);
+            JsonNode encoded;
+            if (request.EncodingFormat == "base64")
+            {
+                var bytes = new byte[vector.Length * sizeof(float)];
+                Buffer.BlockCopy(vector, 0, bytes, 0, bytes.Length);
+                encoded = Convert.ToBase64String(bytes);
+            }
+            else
+            {
+                encoded = new JsonArray([.. vector.Select(v => (JsonNode)v)]);
+            }
+
+            data.Add(new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = encoded });
+        }
+
+        var tokens = request.Inputs.Sum(EstimateTokens);
+        var response = new JsonObject
+        {
+            ["object"] = "list",
+            ["data"] = data,
+            ["model"] = request.Model ?? deployment ?? "fake-embedding-model",
+            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
+        };
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(response.ToJsonString(), ct);
+    }
+
+    private RecordedEmbeddingRequest RecordEmbedding(HttpContext context, string? deployment, JsonNode? body)
+    {
+        var inputs = body?["input"] switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var one) => [one],
+            JsonArray array => array.Select(i => i is JsonValue s && s.TryGetValue<string>(out var text) ? text : i?.ToJsonString() ?? string.Empty).ToList(),
+            _ => new List<string>(),
+        };
+        return new RecordedEmbeddingRequest(
+            Number: Interlocked.Increment(ref received),
+            Path: context.Request.Path.Value ?? string.Empty,
+            Deployment: deployment,
+            ApiVersion: context.Request.Query["api-version"].ToString() is { Length: > 0 } version ? version : null,
+            Authorization: context.Request.Headers.Authorization.ToString(),
+            ApiKeyHeader: context.Request.Headers["api-key"].ToString() is { Length: > 0 } k ? k : null,
+            Model: body?["model"]?.GetValue<string>(),
+            Inputs: inputs,
+            Dimensions: body?["dimensions"] is JsonValue d ? d.GetValue<int>() : null,
+            EncodingFormat: body?["encoding_format"]?.GetValue<string>(),
+            Body: body?.ToJsonString() ?? string.Empty);
+    }
+
+    private static float[] HashedBagOfWords(string text, int dimensions)
+    {
+        var vector = new float[dimensions];
+        foreach (var word in text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var hash = 2166136261u;
+            foreach (var c in word.Trim('.', ',', '?', '!', ';', ':'))
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            vector[hash % (uint)dimensions] += 1f;
+        }
+
+        var norm = MathF.Sqrt(vector.Sum(v => v * v));
+        if (norm == 0)
+        {
+            vector[0] = 1f;
+            return vector;
+        }
+
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] /= norm;
+        }
+
+        return vector;
     }
 
     private static string? BearerToken(HttpContext context)
@@ -350,3 +470,28 @@ public sealed record RecordedChatRequest(
     /// <summary>The text of the last user message.</summary>
     public string UserText => Messages.LastOrDefault(m => m.Role == "user")?.Content ?? string.Empty;
 }
+
+/// <summary>An embeddings request the fake received.</summary>
+/// <param name="Number">1-based arrival number (shared with chat requests).</param>
+/// <param name="Path">The request path.</param>
+/// <param name="Deployment">The Azure deployment from the path; null for the OpenAI form.</param>
+/// <param name="ApiVersion">The <c>api-version</c> query value (Azure).</param>
+/// <param name="Authorization">The Authorization header (OpenAI form).</param>
+/// <param name="ApiKeyHeader">The <c>api-key</c> header (Azure form).</param>
+/// <param name="Model">The <c>model</c> field.</param>
+/// <param name="Inputs">The texts to embed.</param>
+/// <param name="Dimensions">The <c>dimensions</c> field.</param>
+/// <param name="EncodingFormat">The <c>encoding_format</c> field (<c>float</c> or <c>base64</c>).</param>
+/// <param name="Body">The raw JSON body.</param>
+public sealed record RecordedEmbeddingRequest(
+    int Number,
+    string Path,
+    string? Deployment,
+    string? ApiVersion,
+    string Authorization,
+    string? ApiKeyHeader,
+    string? Model,
+    IReadOnlyList<string> Inputs,
+    int? Dimensions,
+    string? EncodingFormat,
+    string Body);
