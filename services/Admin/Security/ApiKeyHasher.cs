@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Identity;
 
 namespace Platform.Admin.Security;
 
@@ -21,8 +21,7 @@ public sealed class ApiKeyOptions
 /// </summary>
 public sealed class ApiKeyHasher(IOptions<ApiKeyOptions> options)
 {
-    private const int PrefixLength = 11;
-    private readonly byte[] pepper = Encoding.UTF8.GetBytes(options.Value.Pepper!);
+    private readonly ApiCredentialHash hash = new(options.Value.Pepper!);
 
     /// <summary>A new credential: <c>pk_</c> + 32 hex characters and <c>sk_</c> + 43 base64url characters.</summary>
     public static (string ApiKey, string Secret) Generate() =>
@@ -30,15 +29,12 @@ public sealed class ApiKeyHasher(IOptions<ApiKeyOptions> options)
          "sk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
 
     /// <summary>The part of a key shown in listings so a person can tell keys apart.</summary>
-    public static string PrefixOf(string apiKey) => apiKey.Length <= PrefixLength ? apiKey : apiKey[..PrefixLength];
+    public static string PrefixOf(string apiKey) => ApiCredentialHash.PrefixOf(apiKey);
 
-    public byte[] HashKey(string apiKey) => Hash("key", apiKey);
+    public byte[] HashKey(string apiKey) => hash.HashKey(apiKey);
 
-    public byte[] HashSecret(string secret) => Hash("secret", secret);
+    public byte[] HashSecret(string secret) => hash.HashSecret(secret);
 
     public bool SecretMatches(string secret, byte[] storedHash) =>
         CryptographicOperations.FixedTimeEquals(HashSecret(secret), storedHash);
-
-    private byte[] Hash(string purpose, string value) =>
-        HMACSHA256.HashData(pepper, Encoding.UTF8.GetBytes(purpose + ":" + value));
 }

@@ -1,0 +1,114 @@
+using System.Text;
+
+namespace Platform.Migrator.Mapping;
+
+/// <summary>
+/// The SELECTs that read a legacy table: only the columns the mapping needs, a flag per declared parent that is
+/// missing (orphans), in key order from a checkpoint (keyset), optionally only rows changed since a time.
+/// Identifiers come from the checked-in mapping only; values are always parameters.
+/// </summary>
+internal static class SourceQuery
+{
+    public static string OrphanColumn(int parent) => $"_orphan{parent}";
+
+    public static string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
+
+    /// <summary>The legacy columns the mapping reads.</summary>
+    public static IReadOnlyList<string> SourceColumns(TableMapping table)
+    {
+        var columns = new List<string> { table.Key };
+        if (table.UpdatedAt is not null)
+        {
+            columns.Add(table.UpdatedAt);
+        }
+
+        foreach (var (name, spec) in table.Columns)
+        {
+            if (spec.Kind != "const")
+            {
+                columns.Add(spec.From ?? name);
+            }
+
+            if (spec.Fallback is not null)
+            {
+                columns.Add(spec.Fallback);
+            }
+
+            if (spec.OnlyWhenFalse is not null)
+            {
+                columns.Add(spec.OnlyWhenFalse);
+            }
+        }
+
+        columns.AddRange(table.Parents.Select(p => p.Column));
+        return [.. columns.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>FROM clause: the table (or the mapping's SELECT) as <c>c</c>, joined to each declared parent.</summary>
+    public static string From(TableMapping table)
+    {
+        var sb = new StringBuilder(" FROM ");
+        sb.Append(table.SourceSql is null ? Quote(table.Source) : "(" + table.SourceSql + ")").Append(" c");
+        for (var i = 0; i < table.Parents.Count; i++)
+        {
+            var parent = table.Parents[i];
+            sb.Append(" LEFT JOIN ").Append(Quote(parent.Table)).Append(" p").Append(i)
+                .Append(" ON p").Append(i).Append('.').Append(Quote(parent.Key))
+                .Append(" = c.").Append(Quote(parent.Column));
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The orphan condition over the parents: a non-NULL reference to a missing parent.</summary>
+    public static string OrphanCondition(TableMapping table, int parent) =>
+        $"(c.{Quote(table.Parents[parent].Column)} IS NOT NULL AND p{parent}.{Quote(table.Parents[parent].Key)} IS NULL)";
+
+    public static string AnyOrphan(TableMapping table) =>
+        table.Parents.Count == 0 ? "FALSE" : string.Join(" OR ", table.Parents.Select((_, i) => OrphanCondition(table, i)));
+
+    /// <summary>
+    /// Rows after <c>@after</c> (if <paramref name="fromCheckpoint"/>), up to <c>@upTo</c> (if
+    /// <paramref name="upToKey"/>), changed since <c>@since</c> (if <paramref name="changedSince"/>), in key order.
+    /// </summary>
+    public static string Select(TableMapping table, bool fromCheckpoint, bool upToKey = false, bool changedSince = false, int keyCount = 0)
+    {
+        var sb = new StringBuilder("SELECT ");
+        sb.AppendJoin(", ", SourceColumns(table).Select(c => "c." + Quote(c)));
+        for (var i = 0; i < table.Parents.Count; i++)
+        {
+            sb.Append(", ").Append(OrphanCondition(table, i)).Append(" AS ").Append(OrphanColumn(i));
+        }
+
+        sb.Append(From(table));
+        var conditions = new List<string>();
+        var key = "c." + Quote(table.Key);
+        if (fromCheckpoint)
+        {
+            conditions.Add(key + " > @after");
+        }
+
+        if (upToKey)
+        {
+            conditions.Add(key + " <= @upTo");
+        }
+
+        if (changedSince)
+        {
+            conditions.Add("c." + Quote(table.UpdatedAt!) + " >= @since");
+        }
+
+        if (keyCount > 0)
+        {
+            conditions.Add(key + " IN (" + string.Join(", ", Enumerable.Range(0, keyCount).Select(i => "@k" + i)) + ")");
+        }
+
+        if (conditions.Count > 0)
+        {
+            sb.Append(" WHERE ").AppendJoin(" AND ", conditions);
+        }
+
+        sb.Append(" ORDER BY ").Append(key);
+        return sb.ToString();
+    }
+}
