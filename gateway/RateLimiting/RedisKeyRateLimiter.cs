@@ -1,37 +1,48 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Platform.Gateway.RateLimiting;
 
-// The budget all gateway replicas share: one Redis counter per key, checked and incremented by one Lua script, so the
-// check and the increment are atomic across replicas and no permit is handed out twice. A fixed window (rather than
-// RedisRateLimiting's token bucket) gives the RateLimit header exact numbers: `r` is precisely what is left until the
-// window ends in `t` seconds, and Retry-After is exactly that end; the token bucket reported no usable RetryAfter.
-// The window's clock is the key's expiry in Redis, so replicas' clocks never matter. A Redis that is down or slower
-// than RedisTimeout never holds a request longer than that: the fail-open/closed policy decides, counted in
-// gateway.rate_limiter.unavailable. Known trade-off of fixed windows: a client can spend two budgets in quick
-// succession around a window's end.
+// The budget all gateway replicas share: one Redis counter per key and window, from which each replica takes permits
+// in leases (batches) and hands them out locally, so a busy key costs one Redis round trip per lease rather than per
+// request. A Lua script grants min(wanted, what is left) and increments the counter by it atomically: the counter never
+// passes the limit, so across all replicas no more than the limit is ever allowed in a window. The price of leasing is
+// on the other side: permits leased by one replica and not yet used are not available to the others until the window
+// ends. With R replicas and leases of L permits (RateLimitOptions.LeaseSize: LeaseShare of the limit, at most
+// MaxLeasePermits), the replicas together allow at least limit - (R - 1) * L requests of a window before any refuses,
+// and never more than the limit; a single replica is exact. Small limits (below 1 / LeaseShare, 100 by default) get
+// leases of 1 permit: every request asks Redis, and the count is exact across replicas too.
+//
+// A fixed window (rather than RedisRateLimiting's token bucket) gives the RateLimit header exact numbers on one replica:
+// `r` is what is left until the window ends in `t` seconds, and Retry-After is exactly that end. With several replicas
+// `r` is this replica's view (what Redis had left at its last lease plus what it holds). The window's clock is the
+// counter's expiry in Redis; a replica ends its lease's window at its own request time plus the expiry Redis reported,
+// never later than Redis's, so a leased permit cannot be spent in the next window. A replica that found the budget
+// spent refuses locally until the window ends (the counter only grows within a window).
+// A Redis that is down or slower than RedisTimeout never holds a request longer than that: the fail-open/closed policy
+// decides, counted in gateway.rate_limiter.unavailable. Known trade-off of fixed windows: a client can spend two
+// budgets in quick succession around a window's end.
 public sealed partial class RedisKeyRateLimiter : IKeyRateLimiter
 {
-    // KEYS[1] counter, ARGV[1] permits, ARGV[2] window in ms. Returns {allowed, used, ms until the window ends}.
-    // Refusals do not increment, so the counter never passes the limit. A new counter gets its expiry here: the
-    // window starts with the first request after the previous window ended.
+    // KEYS[1] counter, ARGV[1] permits, ARGV[2] window in ms, ARGV[3] permits wanted. Returns {granted, used, ms until
+    // the window ends}. A new counter gets its expiry here: the window starts with the first lease after the previous
+    // window ended.
     private const string Script = """
         local permits = tonumber(ARGV[1])
         local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-        local allowed = 0
+        local granted = 0
         if used < permits then
-          used = redis.call('INCR', KEYS[1])
-          allowed = 1
+          granted = math.min(tonumber(ARGV[3]), permits - used)
+          used = redis.call('INCRBY', KEYS[1], granted)
         end
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl < 0 then
           redis.call('PEXPIRE', KEYS[1], ARGV[2])
           ttl = tonumber(ARGV[2])
         end
-        return {allowed, used, ttl}
+        return {granted, used, ttl}
         """;
 
     private const int MaxCachedPartitions = 100_000;
@@ -41,6 +52,7 @@ public sealed partial class RedisKeyRateLimiter : IKeyRateLimiter
     private IConnectionMultiplexer? redis;
     private readonly RateLimitMetrics metrics;
     private readonly ILogger<RedisKeyRateLimiter> logger;
+    private readonly RateLimitOptions options;
     private readonly string keyPrefix;
     private readonly bool failOpen;
     private readonly TimeSpan timeout;
@@ -60,65 +72,95 @@ public sealed partial class RedisKeyRateLimiter : IKeyRateLimiter
     {
         this.metrics = metrics;
         this.logger = logger;
+        this.options = options.Value;
         keyPrefix = options.Value.KeyPrefix;
         failOpen = options.Value.FailOpen;
         timeout = options.Value.RedisTimeout;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<RateLimitDecision> AcquireAsync(string partitionKey, int permits, TimeSpan window, CancellationToken ct)
+    public ValueTask<RateLimitDecision> AcquireAsync(string partitionKey, int permits, TimeSpan window, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(partitionKey);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(permits);
-        var partition = PartitionFor(partitionKey, permits, window);
+        var windowMs = (long)Math.Ceiling(window.TotalMilliseconds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowMs, 1, nameof(window));
 
+        var partition = PartitionFor(partitionKey);
+        // The common case, a permit left in this replica's lease (or the budget known to be spent), takes no await.
+        return partition.TryDecide(permits, windowMs, out var decision, out var lease)
+            ? ValueTask.FromResult(decision)
+            : WaitForLeaseAsync(partition, permits, window, windowMs, lease, ct);
+    }
+
+    private async ValueTask<RateLimitDecision> WaitForLeaseAsync(
+        Partition partition, int permits, TimeSpan window, long windowMs, LeaseRequest lease, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (lease.Mine)
+            {
+                // Started outside the partition's lock: it may complete synchronously (Redis disconnected).
+                _ = LeaseAsync(partition, lease.Source, permits, windowMs, options.LeaseSize(permits));
+            }
+
+            if (await lease.Source.Task.WaitAsync(ct) is { } failure)
+            {
+                return Unavailable(permits, window, failure);
+            }
+
+            // Requests that waited for one lease share it; whoever finds it spent asks for the next.
+            if (partition.TryDecide(permits, windowMs, out var decision, out lease))
+            {
+                return decision;
+            }
+        }
+    }
+
+    // Takes a lease from Redis and installs it in the partition. Never throws: a failure completes `source` with the
+    // exception, so every request waiting for this lease applies the fail-open/closed policy. It does not take a
+    // request's cancellation: others wait for the same lease.
+    private async Task LeaseAsync(Partition partition, TaskCompletionSource<Exception?> source, int permits, long windowMs, int wanted)
+    {
         Task<RedisResult>? call = null;
-        RedisResult result;
         try
         {
             // One RedisTimeout covers both waiting for the first connection and the call itself.
-            var started = Environment.TickCount64;
-            var multiplexer = redis ?? await ConnectedAsync(ct);
-            var left = timeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
-            call = multiplexer.GetDatabase().ScriptEvaluateAsync(Script, partition.Keys, partition.Arguments);
-            result = await call.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, ct);
+            var started = Stopwatch.GetTimestamp();
+            var multiplexer = redis ?? await ConnectedAsync();
+            var left = timeout - Stopwatch.GetElapsedTime(started);
+            call = multiplexer.GetDatabase().ScriptEvaluateAsync(Script, partition.Keys, [permits, windowMs, wanted]);
+            var result = await call.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            partition.Install(source, permits, windowMs, (int)(long)result[0], (long)result[1], started, (long)result[2]);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             Observe(call);
-            return Unavailable(permits, window, ex);
+            partition.Failed(source, ex);
+            return;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex)
         {
-            Observe(call);
-            throw;
+            // Anything else (a malformed answer) must not leave the partition waiting for a lease forever.
+            partition.Failed(source, ex);
+            return;
         }
 
         if (Interlocked.Exchange(ref failing, 0) == 1)
         {
             LogRecovered(logger);
         }
-
-        var allowed = (long)result[0] == 1;
-        var used = (long)result[1];
-        var resetAfter = TimeSpan.FromMilliseconds((long)result[2]);
-        return allowed
-            ? new RateLimitDecision(true, permits, (int)Math.Max(0, permits - used), resetAfter, null, false)
-            : new RateLimitDecision(false, permits, 0, resetAfter, resetAfter, false);
     }
 
-    private async Task<IConnectionMultiplexer> ConnectedAsync(CancellationToken ct)
+    private async Task<IConnectionMultiplexer> ConnectedAsync()
     {
-        var multiplexer = await connecting!.WaitAsync(timeout, ct);
+        var multiplexer = await connecting!.WaitAsync(timeout);
         redis = multiplexer;
         return multiplexer;
     }
 
-    private Partition PartitionFor(string partitionKey, int permits, TimeSpan window)
+    private Partition PartitionFor(string partitionKey)
     {
-        var windowMs = (long)Math.Ceiling(window.TotalMilliseconds);
-        ArgumentOutOfRangeException.ThrowIfLessThan(windowMs, 1, nameof(window));
-        if (partitions.TryGetValue(partitionKey, out var partition) && partition.Permits == permits && partition.WindowMs == windowMs)
+        if (partitions.TryGetValue(partitionKey, out var partition))
         {
             return partition;
         }
@@ -129,9 +171,7 @@ public sealed partial class RedisKeyRateLimiter : IKeyRateLimiter
             partitions.Clear();
         }
 
-        partition = new Partition(keyPrefix + partitionKey, permits, windowMs);
-        partitions[partitionKey] = partition;
-        return partition;
+        return partitions.GetOrAdd(partitionKey, static (key, prefix) => new Partition(prefix + key), keyPrefix);
     }
 
     private RateLimitDecision Unavailable(int permits, TimeSpan window, Exception exception)
@@ -164,15 +204,90 @@ public sealed partial class RedisKeyRateLimiter : IKeyRateLimiter
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers rate-limit checks again")]
     private static partial void LogRecovered(ILogger logger);
 
-    // The arguments of one key's script call, built once rather than per request (they are only read).
-    private sealed class Partition(string key, int permits, long windowMs)
-    {
-        public int Permits { get; } = permits;
+    // A lease being taken: its completion (null, or the failure), and whether the request that found it must start it.
+    private readonly record struct LeaseRequest(TaskCompletionSource<Exception?> Source, bool Mine);
 
-        public long WindowMs { get; } = windowMs;
+    // One key's lease on this replica. Everything under `gate`: a decision is a few field updates, no allocation.
+    private sealed class Partition(string key)
+    {
+        private readonly Lock gate = new();
+        private int permits;
+        private long windowMs;
+        private long endsAt = long.MinValue; // Stopwatch timestamp: the lease's window ends (no lease: MinValue)
+        private int leased;                  // permits of the current lease not handed out yet
+        private long used;                   // the Redis counter at the last lease
+        private bool spent;                  // Redis had nothing left in this window
+        private TaskCompletionSource<Exception?>? refill;
 
         public RedisKey[] Keys { get; } = [key];
 
-        public RedisValue[] Arguments { get; } = [permits, windowMs];
+        // True with a decision from the lease; false with the lease being taken, to wait for and try again.
+        public bool TryDecide(int permits, long windowMs, out RateLimitDecision decision, out LeaseRequest lease)
+        {
+            lock (gate)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (this.permits == permits && this.windowMs == windowMs && now < endsAt)
+                {
+                    var resetAfter = Stopwatch.GetElapsedTime(now, endsAt);
+                    if (leased > 0)
+                    {
+                        leased--;
+                        decision = new RateLimitDecision(true, permits, (int)Math.Clamp(permits - used + leased, 0, permits), resetAfter, null, false);
+                        lease = default;
+                        return true;
+                    }
+
+                    if (spent)
+                    {
+                        decision = new RateLimitDecision(false, permits, 0, resetAfter, resetAfter, false);
+                        lease = default;
+                        return true;
+                    }
+                }
+
+                // A lease for another limit or window (the key's limit changed) is dropped: the permits it still
+                // held stay counted in Redis, which errs on the side of refusing.
+                decision = default;
+                if (refill is { } pending)
+                {
+                    lease = new LeaseRequest(pending, Mine: false);
+                }
+                else
+                {
+                    refill = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    lease = new LeaseRequest(refill, Mine: true);
+                }
+
+                return false;
+            }
+        }
+
+        public void Install(TaskCompletionSource<Exception?> source, int permits, long windowMs, int granted, long used, long requestedAt, long millisecondsLeft)
+        {
+            lock (gate)
+            {
+                this.permits = permits;
+                this.windowMs = windowMs;
+                leased = granted;
+                this.used = used;
+                spent = granted == 0;
+                // From when the request left, not when the answer came: never later than the counter's expiry.
+                endsAt = requestedAt + (long)(millisecondsLeft * (Stopwatch.Frequency / 1000.0));
+                refill = null;
+            }
+
+            source.TrySetResult(null);
+        }
+
+        public void Failed(TaskCompletionSource<Exception?> source, Exception failure)
+        {
+            lock (gate)
+            {
+                refill = null;
+            }
+
+            source.TrySetResult(failure);
+        }
     }
 }

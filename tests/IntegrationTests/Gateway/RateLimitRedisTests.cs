@@ -44,6 +44,76 @@ public sealed class RateLimitRedisTests
     }
 
     [Test]
+    public async Task LargeLimit_OneReplica_TakesPermitsInLeases_AndStaysExact()
+    {
+        await using var redis = await ConnectAsync(RedisAddress);
+        using var metrics = new MetricRecorder();
+        var prefix = "rl-test:" + Guid.NewGuid().ToString("N") + ":";
+        var options = new RateLimitOptions { KeyPrefix = prefix, RedisTimeout = TimeSpan.FromSeconds(5) };
+        var limiter = Limiter(redis, metrics, options);
+        var key = NewPartition();
+        var lease = options.LeaseSize(1000);
+
+        var first = await limiter.AcquireAsync(key, 1000, LongWindow, CancellationToken.None);
+        var counterAfterFirst = (long)await redis.GetDatabase().StringGetAsync(prefix + key);
+        var remaining = new List<int> { first.Remaining };
+        for (var i = 1; i < 1000; i++)
+        {
+            remaining.Add((await limiter.AcquireAsync(key, 1000, LongWindow, CancellationToken.None)).Remaining);
+        }
+
+        var refused = await limiter.AcquireAsync(key, 1000, LongWindow, CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(lease, Is.EqualTo(10), "1% of the limit by default");
+            Assert.That(counterAfterFirst, Is.EqualTo(lease), "the first request took a whole lease from Redis");
+            Assert.That(remaining, Is.EqualTo(Enumerable.Range(0, 1000).Reverse()), "one replica counts exactly");
+            Assert.That(refused.Allowed, Is.False);
+            Assert.That(refused.RetryAfter, Is.GreaterThan(TimeSpan.FromMinutes(9)));
+            Assert.That((long)await redis.GetDatabase().StringGetAsync(prefix + key), Is.EqualTo(1000));
+        });
+    }
+
+    [Test]
+    public async Task LargeLimit_TwoReplicas_NeverPassTheLimit_AndFallShortByAtMostOneLease()
+    {
+        await using var redisA = await ConnectAsync(RedisAddress);
+        await using var redisB = await ConnectAsync(RedisAddress);
+        using var metrics = new MetricRecorder();
+        var options = new RateLimitOptions { RedisTimeout = TimeSpan.FromSeconds(5) };
+        var replicaA = Limiter(redisA, metrics, options);
+        var replicaB = Limiter(redisB, metrics, options);
+        var key = NewPartition();
+        const int Limit = 1000;
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 1300).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? replicaA : replicaB).AcquireAsync(key, Limit, LongWindow, CancellationToken.None).AsTask())));
+
+        // The documented bound for R replicas: limit - (R - 1) * lease <= allowed <= limit.
+        var allowed = decisions.Count(d => d.Allowed);
+        Assert.Multiple(() =>
+        {
+            Assert.That(decisions.Any(d => d.Degraded), Is.False);
+            Assert.That(allowed, Is.InRange(Limit - options.LeaseSize(Limit), Limit));
+            Assert.That(decisions.Where(d => !d.Allowed).Select(d => d.RetryAfter), Is.All.GreaterThan(TimeSpan.FromMinutes(9)));
+        });
+    }
+
+    [Test]
+    public void LeaseSize_IsAShareOfTheLimit_AtLeastOne_AtMostTheCap()
+    {
+        var options = new RateLimitOptions { LeaseShare = 0.01, MaxLeasePermits = 1000 };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.LeaseSize(5), Is.EqualTo(1));
+            Assert.That(options.LeaseSize(600), Is.EqualTo(6));
+            Assert.That(options.LeaseSize(1_000_000), Is.EqualTo(1000));
+            Assert.That(new RateLimitOptions { LeaseShare = 0 }.LeaseSize(1_000_000), Is.EqualTo(1), "0: every request asks Redis");
+        });
+    }
+
+    [Test]
     public async Task Counter_LivesUnderThePrefix_AndExpiresWithTheWindow()
     {
         await using var redis = await ConnectAsync(RedisAddress);

@@ -211,6 +211,33 @@ public sealed class TrafficSplitTests
         Assert.That(results.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(14));
     }
 
+    [Test, Order(9)]
+    public async Task TwoReplicas_LargeLimit_NeverPassIt_AndFallShortByAtMostOneLease()
+    {
+        // 500 a minute: leases of 5 permits (1%), so each replica asks Redis about once per 5 requests.
+        const int Limit = 500;
+        const int Lease = 5;
+        var org = await AdminClient.CreateOrganizationAsync();
+        using var created = await AdminClient.Platform().PostAsync($"api/v1/admin/api-keys?org_id={org}", new { name = "leased-budget", scopes = new[] { "analyzer" }, rate_limit_per_minute = Limit });
+        var body = await AdminClient.OkJsonAsync(created, HttpStatusCode.Created);
+        var key = new ApiKey((Guid)body["id"]!, org, (string)body["api_key"]!, (string)body["api_secret"]!);
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var chunk in Enumerable.Range(0, 600).Chunk(20))
+        {
+            statuses.AddRange(await Task.WhenAll(chunk.Select(async i =>
+            {
+                using var response = await key.GetAsync((i % 2 == 0 ? gatewayA : gatewayB).Client, $"api/v1/{Route}/echo");
+                return response.StatusCode;
+            })));
+        }
+
+        // limit - (replicas - 1) * lease <= passed <= limit; everything else refused as over the limit.
+        var passed = statuses.Count(s => s == HttpStatusCode.OK);
+        Assert.That(passed, Is.InRange(Limit - Lease, Limit));
+        Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(statuses.Count - passed));
+    }
+
     private AppProcess StartGateway(string name)
     {
         var env = Fleet.CommonEnvironment("gateway");
