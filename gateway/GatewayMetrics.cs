@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.Gateway.Rollout;
 using Platform.ServiceDefaults;
@@ -25,12 +24,16 @@ public sealed class GatewayMetrics
         failovers = meter.CreateCounter<long>("gateway.failovers", description: "Requests sent to the other side because every destination of the chosen side was down.");
     }
 
+    // Status codes boxed once: a tag value is an object, and boxing it anew would allocate on every request.
+    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(code => (object)code)];
+
     public void Proxied(string route, string side, int status, double seconds)
     {
-        var tags = new TagList { { "route", route }, { "side", side } };
-        duration.Record(seconds, tags);
-        tags.Add("status", status);
-        requests.Add(1, tags);
+        var routeTag = new KeyValuePair<string, object?>("route", route);
+        var sideTag = new KeyValuePair<string, object?>("side", side);
+        duration.Record(seconds, routeTag, sideTag);
+        requests.Add(1, routeTag, sideTag,
+            new KeyValuePair<string, object?>("status", (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status));
     }
 
     public void AuthFailed(string reason) => authFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Platform.Gateway.RateLimiting;
@@ -17,6 +18,10 @@ public sealed class GatewayAuthMiddleware(
     IKeyRateLimiter limiter, RateLimitMetrics rateLimitMetrics, IOptions<RateLimitOptions> rateLimits,
     IProblemDetailsService problems, IReadOnlySet<string> routeGroups)
 {
+    // Looked up by the path's segment as a span: no string per request.
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> groups =
+        routeGroups.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
     public const string ApiKeyHeader = "api-key";
     public const string ApiSecretHeader = "api-secret";
     private const string Challenge = "ApiKey realm=\"platform\", headers=\"api-key api-secret\"";
@@ -99,8 +104,7 @@ public sealed class GatewayAuthMiddleware(
 
         var segment = rest.Value.AsSpan(1);
         var end = segment.IndexOf('/');
-        var group = (end < 0 ? segment : segment[..end]).ToString();
-        return routeGroups.Contains(group) ? group : null;
+        return groups.TryGetValue(end < 0 ? segment : segment[..end], out var group) ? group : null;
     }
 
     private async Task RefuseAsync(HttpContext context, string client, string reason, string detail)

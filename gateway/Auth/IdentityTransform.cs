@@ -1,4 +1,3 @@
-using System.Globalization;
 using Platform.Gateway.Rollout;
 using Platform.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Transforms;
@@ -12,7 +11,7 @@ namespace Platform.Gateway.Auth;
 /// </summary>
 public static class IdentityTransform
 {
-    public static ValueTask ApplyAsync(RequestTransformContext transform, GatewaySignature signature, TimeProvider clock)
+    public static ValueTask ApplyAsync(RequestTransformContext transform, IdentitySigner signer)
     {
         var headers = transform.ProxyRequest.Headers;
         foreach (var header in IdentityHeaders.All)
@@ -21,21 +20,21 @@ public static class IdentityTransform
         }
 
         var key = transform.HttpContext.Features.Get<VerifiedKey>();
-        if (key is null || Equals(transform.HttpContext.Items[TrafficSplitter.ServedByHeader], TrafficSplitter.Legacy))
+        if (key is null || transform.HttpContext.Features.Get<ServedBy>() is { IsLegacy: true })
         {
             return ValueTask.CompletedTask;
         }
 
         headers.Remove(GatewayAuthMiddleware.ApiSecretHeader);
         headers.Remove(GatewayAuthMiddleware.ApiKeyHeader);
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var timestamp = signer.Now();
         var path = transform.Path.HasValue ? transform.Path.Value : "/";
         headers.TryAddWithoutValidation(IdentityHeaders.OrgId, key.OrgIdText);
         headers.TryAddWithoutValidation(IdentityHeaders.KeyId, key.KeyIdText);
         headers.TryAddWithoutValidation(IdentityHeaders.Scopes, key.ScopeHeader);
         headers.TryAddWithoutValidation(IdentityHeaders.Timestamp, timestamp);
         headers.TryAddWithoutValidation(IdentityHeaders.Signature,
-            signature.Compute(transform.HttpContext.Request.Method, path, key.OrgIdText, key.KeyIdText, key.ScopeHeader, timestamp));
+            signer.Sign(key, transform.HttpContext.Request.Method, path, timestamp));
         return ValueTask.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Platform.Gateway.Auth;
 
@@ -9,12 +10,12 @@ namespace Platform.Gateway.Auth;
 public sealed class KeyCache
 {
     private const int MaxEntries = 100_000;
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<CredentialHash, Entry> entries = new();
 
-    public bool TryGet(string cacheKey, DateTimeOffset now, out Entry entry) =>
+    public bool TryGet(CredentialHash cacheKey, DateTimeOffset now, out Entry entry) =>
         entries.TryGetValue(cacheKey, out entry!) && entry.Expires > now;
 
-    public void Store(string cacheKey, Entry entry, DateTimeOffset now)
+    public void Store(CredentialHash cacheKey, Entry entry, DateTimeOffset now)
     {
         if (entries.Count >= MaxEntries)
         {
@@ -51,4 +52,8 @@ public sealed class KeyCache
     }
 
     public sealed record Entry(VerifiedKey? Key, DateTimeOffset Expires);
+
+    /// <summary>The SHA-256 of a key/secret pair as a value (no string per lookup).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public readonly record struct CredentialHash(ulong A, ulong B, ulong C, ulong D);
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -60,11 +62,26 @@ public sealed class KeyVerifier(HttpClient admin, KeyCache keys, IOptions<AuthOp
         }
     }
 
-    private static string CacheKey(string apiKey, string apiSecret)
+    // SHA-256 of "key\nsecret" without allocating: the pair is encoded on the stack (or in a pooled buffer for odd
+    // lengths), hashed, and wiped, so no copy of the secret outlives the call.
+    internal static KeyCache.CredentialHash CacheKey(string apiKey, string apiSecret)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(apiKey + "\n" + apiSecret), hash);
-        return Convert.ToBase64String(hash);
+        const int StackLimit = 512;
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(apiKey.Length + apiSecret.Length + 1);
+        byte[]? rented = null;
+        Span<byte> buffer = maxBytes <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
+        var length = Encoding.UTF8.GetBytes(apiKey, buffer);
+        buffer[length++] = (byte)'\n';
+        length += Encoding.UTF8.GetBytes(apiSecret, buffer[length..]);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer[..length], hash);
+        CryptographicOperations.ZeroMemory(buffer[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return MemoryMarshal.Read<KeyCache.CredentialHash>(hash);
     }
 
     private static JsonSerializerOptions CreateJsonOptions()

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Platform.Gateway.Auth;
 
 /// <summary>What Admin says about a valid key (the JSON of <c>/internal/keys/verify</c>).</summary>
@@ -11,4 +13,10 @@ public sealed record VerifiedKey(Guid KeyId, Guid OrgId, string[] Scopes, int? R
     public string OrgIdText { get; } = OrgId.ToString();
 
     public bool Has(string scope) => Array.IndexOf(Scopes, scope) >= 0;
+
+    /// <summary>The last identity signature made for this key (see <see cref="IdentitySigner.Sign"/>); not part of the JSON.</summary>
+    [JsonIgnore]
+    internal Signature? LastSignature { get; set; }
+
+    internal sealed record Signature(string Method, string Path, string Timestamp, string Value);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using Platform.Data;
 using Platform.Gateway.Auth;
 using Platform.Gateway.Ops;
@@ -34,19 +35,27 @@ internal static class Extensions
         }).AddInternalCallSigning();
         builder.AddKeyRateLimiting();
         builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<IdentitySigner>();
         builder.Services.AddSingleton<FailedAttemptThrottle>();
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddOpsStats();
         builder.Services.AddSingleton<RolloutState>();
         builder.Services.AddSingleton<RolloutStore>();
         builder.Services.AddHostedService<RolloutListener>();
+
+        // Traces of proxied calls only cost when nothing exports them (no OTLP endpoint): every request would still
+        // record a server and a client span. Logs keep their trace ids either way (ASP.NET Core's own activity).
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOffSampler()));
+        }
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(context =>
             {
-                var signature = context.Services.GetRequiredService<GatewaySignature>();
-                var clock = context.Services.GetRequiredService<TimeProvider>();
-                context.AddRequestTransform(transform => IdentityTransform.ApplyAsync(transform, signature, clock));
+                var signer = context.Services.GetRequiredService<IdentitySigner>();
+                context.AddRequestTransform(transform => IdentityTransform.ApplyAsync(transform, signer));
             });
     }
 
@@ -55,6 +64,7 @@ internal static class Extensions
         var groups = new HashSet<string>(app.Services.GetRequiredService<IOptions<RolloutOptions>>().Value.Routes, StringComparer.Ordinal);
         app.UseMiddleware<GatewayAuthMiddleware>(groups);
         app.MapRolloutApi();
+        app.MapOpsStatsApi();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<BodySizeGuard>();
@@ -62,7 +72,10 @@ internal static class Extensions
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-        });
+        })
+        // Proxied requests are measured by gateway.requests and gateway.request.duration (by route group, side and
+        // status); ASP.NET Core's http.server.request.duration would record each of them a second time.
+        .DisableHttpMetrics();
         return app;
     }
 }

@@ -53,7 +53,7 @@ public sealed class TrafficSplitter(RequestDelegate next, RolloutState state, IP
             metrics.FailedOver(group, from);
         }
 
-        context.Items[ServedByHeader] = side;
+        context.Features.Set(side == New ? ServedBy.NewSide : ServedBy.LegacySide);
         context.Response.Headers[ServedByHeader] = side;
         var started = Stopwatch.GetTimestamp();
         try
