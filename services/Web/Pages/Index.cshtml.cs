@@ -1,0 +1,39 @@
+using System.Net;
+using Platform.Web.Gateway;
+
+namespace Platform.Web.Pages;
+
+public sealed partial class IndexModel(GatewayClient gateway, ILogger<IndexModel> logger) : GatewayPageModel
+{
+    public string GatewayStatus { get; private set; } = "Unknown";
+
+    public string Gateway { get; private set; } = string.Empty;
+
+    public IReadOnlyDictionary<string, HealthCheckEntry> Infrastructure { get; private set; } = new Dictionary<string, HealthCheckEntry>();
+
+    public IReadOnlyList<DestinationStatus> Services { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Gateway = gateway.BaseAddress.ToString();
+        try
+        {
+            var ready = gateway.GetAnonymousAsync<HealthReport>("health/ready", ct);
+            var fleet = gateway.GetAnonymousAsync<List<DestinationStatus>>("health/fleet", ct);
+            var (status, report) = await ready;
+            GatewayStatus = status == HttpStatusCode.OK ? "Healthy" : report?.Status ?? "Unhealthy";
+            Infrastructure = report?.Checks ?? [];
+            var (fleetStatus, destinations) = await fleet;
+            Services = fleetStatus == HttpStatusCode.OK && destinations is not null ? destinations : [];
+        }
+        catch (HttpRequestException ex)
+        {
+            GatewayStatus = "Unhealthy";
+            Gateway += " (not reachable)";
+            LogGatewayUnreachable(logger, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway's health could not be read: {Reason}")]
+    private static partial void LogGatewayUnreachable(ILogger logger, string reason);
+}

@@ -1,0 +1,69 @@
+using Microsoft.Playwright;
+
+namespace Platform.BrowserTests;
+
+/// <summary>
+/// A fresh browser context per test (its own cookies), a phone-or-desktop viewport, and a screenshot of where the
+/// test ended saved with the test results.
+/// </summary>
+public abstract class BrowserTest
+{
+    private IBrowserContext? context;
+
+    protected IPage Page { get; private set; } = null!;
+
+    protected static string WebAddress => BrowserSetup.Web.BaseAddress.ToString().TrimEnd('/');
+
+    protected virtual ViewportSize Viewport => new() { Width = 1280, Height = 900 };
+
+    [SetUp]
+    public async Task OpenAsync()
+    {
+        context = await BrowserSetup.Browser.NewContextAsync(new() { ViewportSize = Viewport, AcceptDownloads = true });
+        context.SetDefaultTimeout(30_000);
+        Page = await context.NewPageAsync();
+    }
+
+    [TearDown]
+    public async Task CloseAsync()
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+            Directory.CreateDirectory(dir);
+            var path = Path.Combine(dir, TestContext.CurrentContext.Test.Name + ".png");
+            await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
+            TestContext.AddTestAttachment(path, TestContext.CurrentContext.Test.Name);
+        }
+        finally
+        {
+            await context.DisposeAsync();
+        }
+    }
+
+    /// <summary>Signs in through the form with the run's key (or the given one) and waits for the home page.</summary>
+    protected async Task SignInAsync(TestKey? key = null)
+    {
+        key ??= BrowserSetup.Key;
+        await Page.GotoAsync(WebAddress + "/SignIn");
+        await Page.GetByLabel("API key").FillAsync(key.Key);
+        await Page.GetByLabel("API secret").FillAsync(key.Secret);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.WaitForURLAsync(WebAddress + "/");
+    }
+
+    /// <summary>A small text file for uploads, written under the test's work directory.</summary>
+    protected static string WriteFile(string name, string content)
+    {
+        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "uploads");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
