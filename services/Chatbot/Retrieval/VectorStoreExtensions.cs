@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Platform.Chatbot.Retrieval;
+
+public static class VectorStoreExtensions
+{
+    /// <summary>
+    /// Adds <see cref="VectorStoreOptions"/> (section <c>VectorStore</c>, validated at start) and the singleton
+    /// <see cref="IVectorStore"/> it names: <c>local</c> (the default; needs the app's <c>NpgsqlDataSource</c> with the
+    /// chatbot migrations, and starts the change listener) or <c>pinecone</c> (an HttpClient with resilience).
+    /// </summary>
+    public static IHostApplicationBuilder AddVectorStore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<VectorStoreOptions>()
+            .BindConfiguration(VectorStoreOptions.Section)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VectorStoreOptions>, VectorStoreOptionsValidator>());
+
+        var provider = builder.Configuration[$"{VectorStoreOptions.Section}:{nameof(VectorStoreOptions.Provider)}"];
+        if (string.Equals(provider?.Trim(), VectorStoreProviders.Pinecone, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddPineconeVectorStore();
+        }
+        else
+        {
+            // Any other value than local fails validation at start.
+            services.TryAddSingleton<LocalVectorStore>();
+            services.TryAddSingleton<IVectorStore>(sp => sp.GetRequiredService<LocalVectorStore>());
+            services.AddHostedService<LocalVectorStoreListener>();
+        }
+
+        return builder;
+    }
+}
