@@ -1,0 +1,60 @@
+// The raw baseline for `make bench-migrate`: chatbot_messages streamed from MySQL (unbuffered) into a plain
+// PostgreSQL table of the same shape by binary COPY, with no mapping, no ids remapped, no JSON checks.
+// usage: RawCopy <mysql connection string> <npgsql connection string>   (prints "RAW rows=N seconds=S")
+using System.Diagnostics;
+using System.Globalization;
+using MySqlConnector;
+using Npgsql;
+using NpgsqlTypes;
+
+if (args.Length != 2)
+{
+    Console.Error.WriteLine("usage: RawCopy <mysql connection string> <npgsql connection string>");
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+await using var my = new MySqlConnection(args[0]);
+await my.OpenAsync();
+await using var pg = new NpgsqlConnection(args[1]);
+await pg.OpenAsync();
+await using (var create = new NpgsqlCommand("""
+    DROP TABLE IF EXISTS raw_chatbot_messages;
+    CREATE TABLE raw_chatbot_messages (id bigint PRIMARY KEY, session_id integer NOT NULL, role text NOT NULL,
+        content text NOT NULL, refined_query text, context_data text, created_at timestamp NOT NULL)
+    """, pg))
+{
+    await create.ExecuteNonQueryAsync();
+}
+
+await using var select = new MySqlCommand("SELECT id, session_id, role, content, refined_query, context_data, created_at FROM chatbot_messages ORDER BY id", my);
+await using var reader = await select.ExecuteReaderAsync();
+await using var importer = await pg.BeginBinaryImportAsync(
+    "COPY raw_chatbot_messages (id, session_id, role, content, refined_query, context_data, created_at) FROM STDIN (FORMAT BINARY)");
+long rows = 0;
+while (await reader.ReadAsync())
+{
+    await importer.StartRowAsync();
+    await importer.WriteAsync(reader.GetInt64(0), NpgsqlDbType.Bigint);
+    await importer.WriteAsync(reader.GetInt32(1), NpgsqlDbType.Integer);
+    await importer.WriteAsync(reader.GetString(2), NpgsqlDbType.Text);
+    await importer.WriteAsync(reader.GetString(3), NpgsqlDbType.Text);
+    for (var i = 4; i <= 5; i++)
+    {
+        if (reader.IsDBNull(i))
+        {
+            await importer.WriteNullAsync();
+        }
+        else
+        {
+            await importer.WriteAsync(reader.GetString(i), NpgsqlDbType.Text);
+        }
+    }
+
+    await importer.WriteAsync(reader.GetDateTime(6), NpgsqlDbType.Timestamp);
+    rows++;
+}
+
+await importer.CompleteAsync();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RAW rows={rows} seconds={clock.Elapsed.TotalSeconds:0.000}"));
+return 0;
