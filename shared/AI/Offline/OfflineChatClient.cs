@@ -65,11 +65,25 @@ public sealed class OfflineChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // The answer is produced whole; it is streamed line by line so clients see the same shape a model gives.
         var response = await GetResponseAsync(messages, options, cancellationToken);
-        foreach (var update in response.ToChatResponseUpdates())
+        var text = response.Text;
+        var responseId = Guid.NewGuid().ToString("N");
+        for (var start = 0; start < text.Length;)
         {
-            yield return update;
+            var end = text.IndexOf('\n', start);
+            end = end < 0 ? text.Length : end + 1;
+            yield return new ChatResponseUpdate(ChatRole.Assistant, text[start..end]) { ResponseId = responseId, MessageId = responseId, ModelId = ModelId };
+            start = end;
         }
+
+        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(response.Usage!)])
+        {
+            ResponseId = responseId,
+            MessageId = responseId,
+            ModelId = ModelId,
+            FinishReason = ChatFinishReason.Stop,
+        };
     }
 
     /// <inheritdoc />

@@ -21,7 +21,12 @@ internal static partial class OfflineEngine
         var question = Variable(variables, "question") ?? Variable(variables, "query");
         if (key == "chatbot.refine")
         {
-            return Refine(question ?? lastUserMessage, Variable(variables, "history"));
+            return ChatbotOffline.Refine(question ?? lastUserMessage, Variable(variables, "history"));
+        }
+
+        if (key == "chatbot.answer" && Variable(variables, "sources") is { } sources)
+        {
+            return ChatbotOffline.Answer(question ?? lastUserMessage, sources);
         }
 
         var (documentName, documentText) = PickDocument(variables, lastUserMessage);
@@ -305,21 +310,6 @@ internal static partial class OfflineEngine
         : HowManyQuestion().IsMatch(question) ? Patterns.Count()
         : WhoQuestion().IsMatch(question) ? Patterns.Partner()
         : null;
-
-    // ---- chatbot.refine: a search query, so no disclaimer ----
-
-    private static string Refine(string question, string? history)
-    {
-        var q = question.Trim();
-        if (string.IsNullOrWhiteSpace(history) || WordTokenizer.Terms(q).Count >= 4)
-        {
-            return q;
-        }
-
-        // A short follow-up ("and the budget for it?") borrows the key terms of the conversation.
-        var context = Rake.Extract(history, top: 3, minFrequency: 1).Select(k => k.Phrase);
-        return $"{q} ({string.Join(", ", context)})";
-    }
 
     // ---- Anything else ----
 

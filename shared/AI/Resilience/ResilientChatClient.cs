@@ -6,8 +6,9 @@ namespace Platform.AI;
 
 /// <summary>Runs every call of the inner client through the resilience pipeline (<see cref="AiResilience"/>).</summary>
 /// <remarks>
-/// A streaming call is made as one resilient call whose answer is then replayed as updates: retries and the
-/// timeout cover the whole answer, at the cost of the first token arriving with the last.
+/// A streaming call is resilient until its first update arrives (that is where throttling, server errors and a
+/// provider that does not answer show up): retries and the timeout cover that wait. Once text flows it is passed on
+/// as it comes, since a retry then would repeat text the caller already has.
 /// </remarks>
 internal sealed class ResilientChatClient(IChatClient innerClient, ResiliencePipeline pipeline) : DelegatingChatClient(innerClient)
 {
@@ -25,10 +26,46 @@ internal sealed class ResilientChatClient(IChatClient innerClient, ResiliencePip
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var response = await GetResponseAsync(messages, options, cancellationToken);
-        foreach (var update in response.ToChatResponseUpdates())
+        var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        CancellationTokenSource? attempt = null;
+        IAsyncEnumerator<ChatResponseUpdate>? updates = null;
+        try
         {
-            yield return update;
+            var hasFirst = await pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    if (updates is not null)
+                    {
+                        await updates.DisposeAsync();
+                    }
+
+                    attempt?.Dispose();
+                    attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    updates = InnerClient.GetStreamingResponseAsync(list, options, attempt.Token).GetAsyncEnumerator(attempt.Token);
+                    // The attempt's token (timeout, retries, circuit) governs the wait for the first update only.
+                    using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), attempt);
+                    return await updates.MoveNextAsync();
+                },
+                cancellationToken);
+            if (!hasFirst)
+            {
+                yield break;
+            }
+
+            yield return updates!.Current;
+            while (await updates.MoveNextAsync())
+            {
+                yield return updates.Current;
+            }
+        }
+        finally
+        {
+            if (updates is not null)
+            {
+                await updates.DisposeAsync();
+            }
+
+            attempt?.Dispose();
         }
     }
 }
