@@ -9,4 +9,5 @@ builder.AddApplicationServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseGatewayIdentity();
+app.MapChatbotApis();
 app.Run();
