@@ -20,7 +20,7 @@ public static class InternalApi
         api.MapGet("/prompts/resolve", PromptsApi.ResolvePromptAsync).WithName("ResolvePrompt")
             .WithSummary("The organisation's active version of a prompt key, else the global one.");
         api.MapGet("/guidelines", ListOrganizationGuidelinesAsync).WithName("InternalListGuidelines")
-            .WithSummary("For the Evaluator: an organisation's guidelines (all, or the given ids), oldest first.");
+            .WithSummary("For the Evaluator: the guidelines that apply to an organisation (global ones it does not override, then its own), or the given ids.");
         return api;
     }
 
@@ -61,9 +61,7 @@ public static class InternalApi
         return TypedResults.Ok(new VerifiedKey(row.Id, row.OrgId, row.Scopes, row.RateLimitPerMinute, row.OrgRequestsPerMinute));
     }
 
-    public const int MaxGuidelines = 200;
-
-    public static async Task<Results<Ok<IReadOnlyList<Guideline>>, ValidationProblem>> ListOrganizationGuidelinesAsync(
+    public static async Task<Results<Ok<IReadOnlyList<EffectiveGuideline>>, ValidationProblem>> ListOrganizationGuidelinesAsync(
         NpgsqlDataSource db, Guid? org, string? ids, CancellationToken ct)
     {
         var validation = new Validation();
@@ -90,17 +88,7 @@ public static class InternalApi
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        const string sql = """
-            SELECT id, org_id, title, content, source, file_name, file_sha256, created_at, updated_at
-            FROM guidelines
-            WHERE org_id = @org AND (cardinality(@wanted) = 0 OR id = ANY(@wanted))
-            ORDER BY created_at, id
-            LIMIT @max
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = (await conn.QueryAsync<Guideline>(new CommandDefinition(sql,
-            new { org, wanted = wanted.ToArray(), max = MaxGuidelines }, cancellationToken: ct))).AsList();
-        return TypedResults.Ok<IReadOnlyList<Guideline>>(rows);
+        return TypedResults.Ok(await GuidelinesApi.EffectiveAsync(db, org!.Value, [.. wanted], ct));
     }
 
     private sealed record KeyRow(

@@ -140,11 +140,117 @@ public sealed class GuidelinesApiTests
         using var bad = await AdminClient.Internal().GetAsync($"internal/guidelines?org={client.OrgId}&ids=nope");
         using var publicKey = await client.GetAsync($"internal/guidelines?org={client.OrgId}");
 
-        Assert.That((await AdminClient.OkJsonAsync(all)).AsArray().Select(g => (string?)g!["title"]), Is.EqualTo(new[] { "Budget", "Safeguarding", "Reporting" }));
+        // Global guidelines other tests create meanwhile apply too; this organisation's own come after them, in order.
+        var own = (await AdminClient.OkJsonAsync(all)).AsArray().Where(g => (string?)g!["scope"] == "organisation").ToList();
+        Assert.That(own.Select(g => (string?)g!["title"]), Is.EqualTo(new[] { "Budget", "Safeguarding", "Reporting" }));
         Assert.That((await AdminClient.OkJsonAsync(some)).AsArray().Select(g => (Guid)g!["id"]!), Is.EqualTo(new[] { ids[0], ids[2] }));
         Assert.That((await AdminClient.OkJsonAsync(foreign)).AsArray(), Is.Empty);
         await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest);
         await ProblemAssert.IsProblemAsync(publicKey, HttpStatusCode.Forbidden);
+    }
+
+    [Test]
+    public async Task GlobalGuideline_OnlyPlatformKeysManageIt_EveryOrganisationReadsIt()
+    {
+        var platform = AdminClient.Platform();
+        var client = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var title = "Global budget " + Guid.NewGuid().ToString("N")[..8];
+
+        var global = await CreateGlobalAsync(platform, title, "Overheads may not exceed 7% of direct costs.");
+        try
+        {
+            using var asAdmin = await client.PostAsync($"{Path}?org_id=global", new { title = "Mine", content = "Not allowed." });
+            using var uploadAsAdmin = await client.SendAsync(HttpMethod.Post, $"{Path}/upload?org_id=global",
+                content: Upload(Encoding.UTF8.GetBytes("Rule."), "rule.txt"));
+            using var putAsAdmin = await client.PutAsync($"{Path}/{global}", new { content = "Changed." });
+            using var deleteAsAdmin = await client.DeleteAsync($"{Path}/{global}");
+            using var getAsAdmin = await client.GetAsync($"{Path}/{global}");
+            using var listGlobal = await client.GetAsync($"{Path}?org_id=global&limit=200");
+            using var listOwn = await client.GetAsync(Path);
+            using var duplicate = await platform.PostAsync($"{Path}?org_id=global", new { title = "  " + title.ToUpperInvariant().Replace(" ", "   ", StringComparison.Ordinal), content = "Again." });
+            using var badTarget = await client.GetAsync($"{Path}?org_id=everyone");
+            using var renamed = await platform.PutAsync($"{Path}/{global}", new { content = "Overheads may not exceed 8% of direct costs." });
+
+            await ProblemAssert.IsProblemAsync(asAdmin, HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(uploadAsAdmin, HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(putAsAdmin, HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(deleteAsAdmin, HttpStatusCode.Forbidden);
+            await ProblemAssert.IsProblemAsync(duplicate, HttpStatusCode.Conflict);
+            await ProblemAssert.IsProblemAsync(badTarget, HttpStatusCode.BadRequest);
+            var read = await AdminClient.OkJsonAsync(getAsAdmin);
+            var globals = (await AdminClient.OkJsonAsync(listGlobal))["items"]!.AsArray().Select(g => (Guid)g!["id"]!).ToList();
+            var owns = (await AdminClient.OkJsonAsync(listOwn))["items"]!.AsArray();
+            var changed = await AdminClient.OkJsonAsync(renamed);
+            Assert.Multiple(() =>
+            {
+                Assert.That((string?)read["scope"], Is.EqualTo("global"));
+                Assert.That(read["org_id"], Is.Null);
+                Assert.That(globals, Does.Contain(global));
+                Assert.That(owns, Is.Empty, "the own list holds the organisation's own only");
+                Assert.That((string?)changed["content"], Does.Contain("8%"));
+            });
+            Assert.That(await OrganizationsApiTests.CountAsync("SELECT count(*) FROM admin.guidelines WHERE org_id IS NULL AND title = 'Mine'"), Is.Zero);
+        }
+        finally
+        {
+            using var deleted = await platform.DeleteAsync($"{Path}/{global}");
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+    }
+
+    [Test]
+    public async Task Effective_OwnGuidelineOverridesTheGlobalOfTheSameTitle_OtherOrganisationsKeepTheGlobal()
+    {
+        var platform = AdminClient.Platform();
+        var owner = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var other = AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync());
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var budget = await CreateGlobalAsync(platform, $"Budget {tag}", "Overheads may not exceed 7% of direct costs.");
+        var safeguarding = await CreateGlobalAsync(platform, $"Safeguarding {tag}", "Every project names a safeguarding focal point.");
+        try
+        {
+            // Same title up to case and spacing: the organisation's own rule replaces the global one for it alone.
+            using var created = await owner.PostAsync(Path, new { title = $"  budget   {tag.ToUpperInvariant()} ", content = "Overheads may not exceed 10% of direct costs." });
+            var own = (Guid)(await AdminClient.OkJsonAsync(created, HttpStatusCode.Created))["id"]!;
+
+            var forOwner = await EffectiveAsync($"internal/guidelines?org={owner.OrgId}", AdminClient.Internal());
+            var forOther = await EffectiveAsync($"internal/guidelines?org={other.OrgId}", AdminClient.Internal());
+            var viaPublicApi = await EffectiveAsync($"{Path}/effective", owner);
+            var named = await EffectiveAsync($"internal/guidelines?org={owner.OrgId}&ids={budget},{own}", AdminClient.Internal());
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(forOwner.Keys, Does.Contain(own).And.Contain(safeguarding).And.Not.Contain(budget));
+                Assert.That((string?)forOwner[own]["scope"], Is.EqualTo("organisation"));
+                Assert.That((Guid?)forOwner[own]["overrides"], Is.EqualTo(budget));
+                Assert.That((string?)forOwner[safeguarding]["scope"], Is.EqualTo("global"));
+                Assert.That(forOther.Keys, Does.Contain(budget).And.Contain(safeguarding).And.Not.Contain(own));
+                Assert.That(viaPublicApi.Keys.Intersect([budget, safeguarding, own]), Is.EquivalentTo(new[] { safeguarding, own }));
+                Assert.That(named.Keys, Is.EquivalentTo(new[] { budget, own }), "named ids are used as named");
+            });
+        }
+        finally
+        {
+            foreach (var id in new[] { budget, safeguarding })
+            {
+                using var deleted = await platform.DeleteAsync($"{Path}/{id}");
+                Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            }
+        }
+    }
+
+    internal static async Task<Guid> CreateGlobalAsync(AdminClient platform, string title, string content)
+    {
+        using var created = await platform.PostAsync($"{Path}?org_id=global", new { title, content });
+        var body = await AdminClient.OkJsonAsync(created, HttpStatusCode.Created);
+        Assert.That((string?)body["scope"], Is.EqualTo("global"));
+        return (Guid)body["id"]!;
+    }
+
+    private static async Task<Dictionary<Guid, System.Text.Json.Nodes.JsonNode>> EffectiveAsync(string path, AdminClient client)
+    {
+        using var response = await client.GetAsync(path);
+        return (await AdminClient.OkJsonAsync(response)).AsArray().ToDictionary(g => (Guid)g!["id"]!, g => g!);
     }
 
     internal static MultipartFormDataContent Upload(byte[] bytes, string fileName, params (string Name, string Value)[] fields)
