@@ -17,9 +17,19 @@ public sealed record TextChunk(string Text, int Start, int Length, int Tokens);
 /// </summary>
 public sealed class TokenCounter
 {
+    /// <summary>Texts at least this long are counted per segment with cached segment counts.</summary>
+    internal const int SegmentedFrom = 1024;
+
+    /// <summary>A segment runs to the first paragraph start at least this many characters after its own start.</summary>
+    internal const int MinSegmentLength = 256;
+
+    /// <summary>At most this many segment counts are kept (then the cache starts again).</summary>
+    private const int MaxCachedSegments = 16_384;
+
     private static readonly ConcurrentDictionary<string, Lazy<TokenCounter>> Cache = new(StringComparer.Ordinal);
 
     private readonly Tokenizer tokenizer;
+    private readonly ConcurrentDictionary<string, int> segmentCounts = new(StringComparer.Ordinal);
 
     private TokenCounter(string encodingName)
     {
@@ -49,8 +59,71 @@ public sealed class TokenCounter
         return o200k ? "o200k_base" : "cl100k_base";
     }
 
-    /// <summary>The number of tokens in <paramref name="text"/>.</summary>
-    public int Count(string? text) => string.IsNullOrEmpty(text) ? 0 : tokenizer.CountTokens(text);
+    /// <summary>
+    /// The number of tokens in <paramref name="text"/>. Long texts are counted paragraph by paragraph, and the counts of
+    /// paragraphs are remembered: every prompt of an analysis embeds the same document, which is then tokenised once.
+    /// The result is exactly the tokenizer's count (see <see cref="SegmentEnd"/> for why the parts add up).
+    /// </summary>
+    public int Count(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        if (text.Length < SegmentedFrom)
+        {
+            return tokenizer.CountTokens(text);
+        }
+
+        var total = 0;
+        for (var start = 0; start < text.Length;)
+        {
+            var end = SegmentEnd(text, start);
+            total += CountSegment(text.AsSpan(start, end - start));
+            start = end;
+        }
+
+        return total;
+    }
+
+    private int CountSegment(ReadOnlySpan<char> segment)
+    {
+        var lookup = segmentCounts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(segment, out var cached))
+        {
+            return cached;
+        }
+
+        var count = tokenizer.CountTokens(segment);
+        if (segmentCounts.Count >= MaxCachedSegments)
+        {
+            segmentCounts.Clear();
+        }
+
+        lookup.TryAdd(segment, count);
+        return count;
+    }
+
+    /// <summary>
+    /// Where the segment starting at <paramref name="start"/> ends: at the first position, at least
+    /// <see cref="MinSegmentLength"/> characters on, that follows a line break and holds a letter or digit; else at the
+    /// end of the text. No pre-token of the cl100k or o200k split patterns spans such a position (a line break is only
+    /// ever followed, inside one pre-token, by more line breaks, whitespace or '/'), and BPE works within pre-tokens,
+    /// so the counts of the segments add up to the count of the whole text.
+    /// </summary>
+    internal static int SegmentEnd(string text, int start)
+    {
+        for (var i = start + MinSegmentLength; i < text.Length; i++)
+        {
+            if (text[i - 1] is '\n' or '\r' && char.IsLetterOrDigit(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
+    }
 
     /// <summary>
     /// Cuts <paramref name="text"/> into chunks of at most <paramref name="maxTokens"/> tokens, each starting about
