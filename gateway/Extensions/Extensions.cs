@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 using Platform.Data;
@@ -43,11 +44,14 @@ internal static class Extensions
         builder.Services.AddSingleton<RolloutStore>();
         builder.Services.AddHostedService<RolloutListener>();
 
-        // Traces of proxied calls only cost when nothing exports them (no OTLP endpoint): every request would still
-        // record a server and a client span. Logs keep their trace ids either way (ASP.NET Core's own activity).
+        // Without an OTLP endpoint no trace leaves the process, yet the tracer provider's listeners would still cost
+        // every proxied request a client activity, a second trace-context injection and URL strings (measured with
+        // dotnet-trace: about a fifth of the gateway's allocations). The gateway then has no tracer provider at all;
+        // trace context still reaches the services (ASP.NET Core's and HttpClient's own activities), so logs keep
+        // their trace ids, and metrics are untouched.
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.SetSampler(new AlwaysOffSampler()));
+            builder.Services.RemoveAll<TracerProvider>();
         }
 
         builder.Services.AddReverseProxy()
