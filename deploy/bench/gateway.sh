@@ -459,7 +459,7 @@ rm -f "$BENCH_DIR/body.json"
 # ---------------------------------------------------------------------------------------------------------------
 # measurements
 CLK_TCK=$(getconf CLK_TCK)
-# the gateway's rate limiter asks Redis on every request: Redis's CPU is part of what the gateway costs
+# the gateway's rate limiter asks Redis (once per lease of permits): Redis's CPU is part of what the gateway costs
 REDIS_PID=""
 if [[ -s $LOCAL_DIR/run/redis.pid ]] && proc_alive "$(cat "$LOCAL_DIR/run/redis.pid")"; then REDIS_PID=$(cat "$LOCAL_DIR/run/redis.pid"); fi
 # pids whose CPU time counts for a target (nginx: master and workers)
@@ -488,10 +488,17 @@ machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $9, $2 + $3 + $4 + $5 + $6
 # CPU of this shell's finished children (wrk, once it has been waited for)
 children_ticks() { sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
 field() { sed -n "s/.* $1=\\([^ ]*\\).*/\\1/p" <<<" $2"; }
+# the gateway's managed allocations so far (its /metrics, runtime instrumentation): bytes per request is a steadier
+# measure of its per-request work than RPS on a busy machine
+gateway_allocated() {
+  local metrics
+  metrics=$(curl -sS --max-time 5 "$GATEWAY_URL/metrics" 2>/dev/null) || return 0
+  awk '/^dotnet_gc_heap_total_allocated_bytes_total/ && !found { printf "%.0f", $NF + 0; found = 1 }' <<<"$metrics"
+}
 
 STAMP=$(date +%Y%m%d-%H%M%S)
 RESULTS="$BENCH_DIR/gateway-results-$STAMP.tsv"
-printf 'round\tconns\ttarget\trps\tp50_us\tp90_us\tp99_us\tmax_us\trequests\tbytes_per_req\tproxy_cpu_us_per_req\tupstream_cpu_us_per_req\tredis_cpu_us_per_req\twrk_cpu_us_per_req\tothers_cpu_pct\tstatus_errors\tsocket_errors\n' >"$RESULTS"
+printf 'round\tconns\ttarget\trps\tp50_us\tp90_us\tp99_us\tmax_us\trequests\tbytes_per_req\tproxy_cpu_us_per_req\tupstream_cpu_us_per_req\tredis_cpu_us_per_req\twrk_cpu_us_per_req\tothers_cpu_pct\tstatus_errors\tsocket_errors\talloc_bytes_per_req\n' >"$RESULTS"
 read -ra conn_list <<<"$CONNECTIONS"
 runs=$((ROUNDS * ${#conn_list[@]} * ${#TARGETS[@]}))
 log "$runs runs of ${DURATION}s after ${WARMUP}s warm-up each, after ${PRIME}s priming per target (about $(((runs * (DURATION + WARMUP) + ${#TARGETS[@]} * PRIME + 59) / 60)) min); results in $RESULTS"
@@ -515,11 +522,15 @@ for round in $(seq 1 "$ROUNDS"); do
       wrk_before=$(children_ticks)
       redis_before=0
       [[ -z $REDIS_PID ]] || redis_before=$(cpu_ticks "$REDIS_PID")
+      alloc_before=""
+      [[ $target != gateway ]] || alloc_before=$(gateway_allocated)
       read -r busy_before total_before <<<"$(machine_ticks)"
       wrk_log="$LOG_DIR/wrk-$round-$conns-$target.log"
       nice -n "$BENCH_NICE" wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency -s "$HERE/wrk.lua" "$url" >"$wrk_log" 2>&1 8>&- ||
         die_with_log "wrk failed ($target)" "$wrk_log"
       read -r busy_after total_after <<<"$(machine_ticks)"
+      alloc_after=""
+      [[ -z $alloc_before ]] || alloc_after=$(gateway_allocated)
       proxy_ticks=$(($(cpu_ticks "${pids[@]}") - proxy_before))
       upstream_ticks=$(($(cpu_ticks "${PIDS[upstream]}") - upstream_before))
       wrk_ticks=$(($(children_ticks) - wrk_before))
@@ -541,12 +552,15 @@ for round in $(seq 1 "$ROUNDS"); do
       redis_cpu=$(awk -v t="$redis_ticks" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
       wrk_cpu=$(awk -v t="$wrk_ticks" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
       bytes_per_req=$(awk -v b="$(field bytes "$line")" -v n="$requests" 'BEGIN { printf "%.0f", b / n }')
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$target" "$(field rps "$line")" \
+      alloc_per_req=""
+      [[ -z $alloc_before || -z $alloc_after ]] || alloc_per_req=$(awk -v a="$alloc_before" -v b="$alloc_after" -v n="$requests" 'BEGIN { printf "%.0f", (b - a) / n }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$conns" "$target" "$(field rps "$line")" \
         "$(field p50_us "$line")" "$(field p90_us "$line")" "$(field p99_us "$line")" "$(field max_us "$line")" "$requests" \
-        "$bytes_per_req" "$proxy_cpu" "$upstream_cpu" "$redis_cpu" "$wrk_cpu" "$others_pct" "$status_errors" "$socket_errors" >>"$RESULTS"
-      printf '[bench] %2d/%d round %d, %3d conns, %-9s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  others %5.1f%%%s\n' "$run" "$runs" "$round" "$conns" \
+        "$bytes_per_req" "$proxy_cpu" "$upstream_cpu" "$redis_cpu" "$wrk_cpu" "$others_pct" "$status_errors" "$socket_errors" "$alloc_per_req" >>"$RESULTS"
+      printf '[bench] %2d/%d round %d, %3d conns, %-9s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  CPU %6s us/req  others %5.1f%%%s%s\n' "$run" "$runs" "$round" "$conns" \
         "$target" "$(field rps "$line")" "$(awk -v u="$(field p50_us "$line")" 'BEGIN { print u / 1000 }')" \
-        "$(awk -v u="$(field p99_us "$line")" 'BEGIN { print u / 1000 }')" "$others_pct" \
+        "$(awk -v u="$(field p99_us "$line")" 'BEGIN { print u / 1000 }')" "${proxy_cpu:--}" "$others_pct" \
+        "${alloc_per_req:+  allocated $alloc_per_req B/req}" \
         "$( ((status_errors + socket_errors == 0)) || echo "  ERRORS: $status_errors responses >= 400, $socket_errors socket errors")" >&2
       if ((status_errors + socket_errors > 0)); then
         FAILED+=("$target at $conns connections, round $round: $status_errors responses with status >= 400, $socket_errors socket errors (log $wrk_log)")
@@ -563,6 +577,15 @@ GET $BENCH_PATH, upstream 1024 B JSON (Kestrel, ${UPSTREAM_ENV[*]}); bare YARP a
 nginx $(/usr/sbin/nginx -v 2>&1 | sed 's/.*nginx\///'), worker_processes auto; $(nproc) cores, all on one machine"
 SUMMARY="$BENCH_DIR/gateway-summary-$STAMP.txt"
 python3 "$HERE/summarize.py" "$RESULTS" "$(fold -s -w 116 <<<"$description")" | tee "$SUMMARY"
+# the gateway's managed allocations per request (median per connection count), from its own /metrics
+python3 - "$RESULTS" <<'PY' | tee -a "$SUMMARY"
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"), delimiter="\t")
+        if r["target"] == "gateway" and r.get("alloc_bytes_per_req")]
+for conns in sorted({int(r["conns"]) for r in rows}):
+    values = [float(r["alloc_bytes_per_req"]) for r in rows if int(r["conns"]) == conns]
+    print(f"gateway managed allocations, {conns} conns: {statistics.median(values):.0f} bytes per request (median of {len(values)})")
+PY
 echo
 log "took $(((SECONDS - START_SECONDS) / 60)) min $(((SECONDS - START_SECONDS) % 60)) s; figures per run in $RESULTS"
 if ((${#FAILED[@]})); then
