@@ -27,6 +27,8 @@ public sealed class MigrationTests
               (2, 1, 'assistant', 'answer', 'refined', '{not json', '2024-05-01 12:00:01.456'),
               (3, 1, 'user', 'no context', NULL, NULL, '2024-05-01 12:00:02.789'),
               (4, 99, 'user', 'orphan: session 99 was deleted', NULL, NULL, '2024-05-01 12:00:03.000');
+            -- feedback on a message, on a message that is gone, and on the orphan message (left out, so this one too)
+            INSERT INTO chatbot_feedback (organization_id, message_id, rating, comment) VALUES (1, 1, 5, '👍 gracias'), (1, 999, 1, 'gone'), (1, 4, 2, 'on an orphan');
             INSERT INTO evaluator_sessions (id, organization_id, user_id, proposal_text, tor_text, internal_analysis, status) VALUES
               (1, 1, 'u-1', 'proposal', 'tor', '{"b": 2, "a": [1, 2.50, "x"]}', 'processing');
             INSERT INTO evaluator_feedback (session_id, rating, comment) VALUES (1, 5, NULL), (42, 1, 'orphan');
@@ -72,6 +74,8 @@ public sealed class MigrationTests
             Assert.That((long)MigratorCli.Table(report!, "analyzer_followups")["orphans"]!, Is.EqualTo(1));
             Assert.That((long)MigratorCli.Table(report!, "evaluator_feedback")["orphans"]!, Is.EqualTo(1));
             Assert.That((int)MigratorCli.Table(report!, "chatbot_messages")["sampled"]!, Is.EqualTo(3));
+            Assert.That((long)MigratorCli.Table(report!, "chatbot_feedback")["orphans"]!, Is.EqualTo(2));
+            Assert.That((long)MigratorCli.Table(report!, "chatbot_feedback")["target_rows"]!, Is.EqualTo(1));
         });
 
         Assert.Multiple(async () =>

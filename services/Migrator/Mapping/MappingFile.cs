@@ -74,6 +74,8 @@ internal sealed class MappingFile
 
         foreach (var table in Tables)
         {
+            // a parent's own parents count too: a row whose parent is itself an orphan (left out) is an orphan
+            table.ParentMapping = name => Tables.FirstOrDefault(t => t.Source == name && t.SourceSql is null);
             foreach (var after in table.After.Where(a => !names.Contains(a)))
             {
                 throw new InvalidDataException($"{path}: table '{table.Name}' comes after unknown table '{after}'.");
@@ -124,6 +126,10 @@ internal sealed class TableMapping
     public List<ParentSpec> Parents { get; init; } = [];
 
     public Dictionary<string, ColumnSpec> Columns { get; init; } = [];
+
+    /// <summary>The mapping that reads a legacy table (for parents' own parents).</summary>
+    [JsonIgnore]
+    public Func<string, TableMapping?> ParentMapping { get; set; } = _ => null;
 
     [JsonIgnore]
     public string TargetSchema => Target.Split('.')[0];

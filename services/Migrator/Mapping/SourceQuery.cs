@@ -44,25 +44,51 @@ internal static class SourceQuery
         return [.. columns.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>FROM clause: the table (or the mapping's SELECT) as <c>c</c>, joined to each declared parent.</summary>
+    private const int MaxParentDepth = 4;
+
+    /// <summary>FROM clause: the table (or the mapping's SELECT) as <c>c</c>, joined to its parents and theirs.</summary>
     public static string From(TableMapping table)
     {
         var sb = new StringBuilder(" FROM ");
         sb.Append(table.SourceSql is null ? Quote(table.Source) : "(" + table.SourceSql + ")").Append(" c");
-        for (var i = 0; i < table.Parents.Count; i++)
-        {
-            var parent = table.Parents[i];
-            sb.Append(" LEFT JOIN ").Append(Quote(parent.Table)).Append(" p").Append(i)
-                .Append(" ON p").Append(i).Append('.').Append(Quote(parent.Key))
-                .Append(" = c.").Append(Quote(parent.Column));
-        }
-
+        AppendJoins(sb, table, "c", "p", 0);
         return sb.ToString();
     }
 
-    /// <summary>The orphan condition over the parents: a non-NULL reference to a missing parent.</summary>
-    public static string OrphanCondition(TableMapping table, int parent) =>
-        $"(c.{Quote(table.Parents[parent].Column)} IS NOT NULL AND p{parent}.{Quote(table.Parents[parent].Key)} IS NULL)";
+    private static void AppendJoins(StringBuilder sb, TableMapping table, string child, string prefix, int depth)
+    {
+        for (var i = 0; i < table.Parents.Count; i++)
+        {
+            var parent = table.Parents[i];
+            var alias = prefix + i;
+            sb.Append(" LEFT JOIN ").Append(Quote(parent.Table)).Append(' ').Append(alias)
+                .Append(" ON ").Append(alias).Append('.').Append(Quote(parent.Key))
+                .Append(" = ").Append(child).Append('.').Append(Quote(parent.Column));
+            if (depth + 1 < MaxParentDepth && table.ParentMapping(parent.Table) is { } grand)
+            {
+                AppendJoins(sb, grand, alias, alias + "_", depth + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The orphan condition of one parent: a non-NULL reference to a parent that is missing, or that is itself an
+    /// orphan (so left out of the target).
+    /// </summary>
+    public static string OrphanCondition(TableMapping table, int parent) => Orphan(table, parent, "c", "p", 0);
+
+    private static string Orphan(TableMapping table, int index, string child, string prefix, int depth)
+    {
+        var parent = table.Parents[index];
+        var alias = prefix + index;
+        var missing = $"{alias}.{Quote(parent.Key)} IS NULL";
+        if (depth + 1 < MaxParentDepth && table.ParentMapping(parent.Table) is { Parents.Count: > 0 } grand)
+        {
+            missing += " OR " + string.Join(" OR ", grand.Parents.Select((_, j) => Orphan(grand, j, alias, alias + "_", depth + 1)));
+        }
+
+        return $"({child}.{Quote(parent.Column)} IS NOT NULL AND ({missing}))";
+    }
 
     public static string AnyOrphan(TableMapping table) =>
         table.Parents.Count == 0 ? "FALSE" : string.Join(" OR ", table.Parents.Select((_, i) => OrphanCondition(table, i)));
