@@ -67,7 +67,7 @@ def main() -> None:
                   f"{'-' if up is None else f'{up:.1f}':>9} {'-' if others is None else f'{others:.1f}':>7}")
         print()
     print("spread = (max - min) / median of the rounds' RPS; CPU us/req = user + system time of the process(es) / requests")
-    print("(+ Redis: redis-server's, which the gateway's rate limiter asks on every request); others = share of the whole")
+    print("(+ Redis: redis-server's, which the gateway's rate limiter asks once per lease of permits); others = share of the whole")
     print("machine used by processes other than wrk, the upstream, the target and Redis during a run")
     busy = [float(r["others_cpu_pct"]) for r in rows if r.get("others_cpu_pct")]
     if busy and max(busy) > OTHERS_WARN_PCT:
