@@ -19,17 +19,20 @@ public static class VectorStoreExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VectorStoreOptions>, VectorStoreOptionsValidator>());
 
-        var provider = builder.Configuration[$"{VectorStoreOptions.Section}:{nameof(VectorStoreOptions.Provider)}"];
-        if (string.Equals(provider?.Trim(), VectorStoreProviders.Pinecone, StringComparison.OrdinalIgnoreCase))
+        var provider = builder.Configuration[$"{VectorStoreOptions.Section}:{nameof(VectorStoreOptions.Provider)}"]?.Trim().ToLowerInvariant();
+        switch (string.IsNullOrEmpty(provider) ? VectorStoreProviders.Local : provider)
         {
-            services.AddPineconeVectorStore();
-        }
-        else
-        {
-            // Any other value than local fails validation at start.
-            services.TryAddSingleton<LocalVectorStore>();
-            services.TryAddSingleton<IVectorStore>(sp => sp.GetRequiredService<LocalVectorStore>());
-            services.AddHostedService<LocalVectorStoreListener>();
+            case VectorStoreProviders.Pinecone:
+                services.AddPineconeVectorStore();
+                break;
+            case VectorStoreProviders.Local:
+                services.TryAddSingleton<LocalVectorStore>();
+                services.TryAddSingleton<IVectorStore>(sp => sp.GetRequiredService<LocalVectorStore>());
+                services.AddHostedService<LocalVectorStoreListener>();
+                break;
+            default:
+                // Nothing to register: validation stops the app at start with the allowed values.
+                break;
         }
 
         return builder;
