@@ -9,6 +9,8 @@ public sealed record Requirement(int Number, string Text, string Category, IRead
 /// <summary>
 /// Finds the requirements of a Terms of Reference without a model: every numbered or bulleted item, and every other
 /// sentence that states a duty (must, shall, required, deliverable, eligibility, budget cap, deadline, reporting).
+/// Lists written inline on one line ("The applicant must: 1. submit X; 2. provide Y", "(a) ...; (b) ...",
+/// "i. ...; ii. ...", "• ... • ...") give one requirement per item.
 /// </summary>
 public static partial class RequirementExtractor
 {
@@ -42,7 +44,7 @@ public static partial class RequirementExtractor
             var item = ItemMarker().Match(line);
             if (item.Success)
             {
-                Add(item.Groups["text"].Value.Trim());
+                AddItem(item.Groups["text"].Value.Trim(), string.Empty, 0);
                 continue;
             }
 
@@ -51,18 +53,52 @@ public static partial class RequirementExtractor
                 continue;
             }
 
-            foreach (var sentence in SentenceSplitter.SplitToStrings(line))
+            if (InlineList.Split(line) is { } list)
             {
-                if (Duty().IsMatch(sentence))
+                // The lead-in's last sentence introduces the list ("The applicant must:"); earlier ones stand alone.
+                var leadIn = SentenceSplitter.SplitToStrings(list.LeadIn);
+                AddDuties(leadIn.Take(leadIn.Count - 1));
+                foreach (var text in list.Items)
                 {
-                    Add(sentence.Trim());
+                    AddItem(text, leadIn.Count > 0 ? leadIn[^1] : string.Empty, 1);
                 }
+
+                AddDuties(SentenceSplitter.SplitToStrings(list.Rest));
+                continue;
             }
+
+            AddDuties(SentenceSplitter.SplitToStrings(line));
         }
 
         return found;
 
-        void Add(string text)
+        void AddDuties(IEnumerable<string> sentences)
+        {
+            foreach (var sentence in sentences.Where(s => Duty().IsMatch(s)))
+            {
+                Add(sentence.Trim(), string.Empty);
+            }
+        }
+
+        // An item may hold an inline list of its own ("3. Applicants must: (a) ...; (b) ..."): one level deeper.
+        void AddItem(string text, string leadIn, int depth)
+        {
+            if (depth < 2 && InlineList.Split(text) is { } nested)
+            {
+                var context = (leadIn + " " + nested.LeadIn).Trim();
+                foreach (var inner in nested.Items)
+                {
+                    AddItem(inner, context, depth + 1);
+                }
+
+                AddDuties(SentenceSplitter.SplitToStrings(nested.Rest));
+                return;
+            }
+
+            Add(text, leadIn);
+        }
+
+        void Add(string text, string leadIn)
         {
             // An introduction to a list ("The applicant must meet the following:") is not itself a requirement.
             if (text.EndsWith(':') || !seen.Add(text))
@@ -73,7 +109,10 @@ public static partial class RequirementExtractor
             var keyTerms = KeyTerms(text);
             if (keyTerms.Count >= MinKeyTerms)
             {
-                found.Add(new Requirement(found.Count + 1, text, Categorise(text), keyTerms));
+                // A list's lead-in names the kind of duty of all its items ("To be eligible, organisations shall: (a) ...;
+                // (b) hold a turnover above EUR 100,000" is eligibility, not budget); the item's own words decide otherwise.
+                var category = leadIn.Length > 0 ? Categorise(leadIn) : "requirement";
+                found.Add(new Requirement(found.Count + 1, text, category == "requirement" ? Categorise(text) : category, keyTerms));
             }
         }
     }
@@ -92,8 +131,9 @@ public static partial class RequirementExtractor
         _ => "requirement",
     };
 
-    // "1.", "2)", "1.2.", "(a)", "a)", "-", "*", "•" at the start of a line.
-    [GeneratedRegex(@"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[a-z]\)|[-*\u2022\u2013\u00b7])\s+(?<text>\S.*)$", RegexOptions.IgnoreCase)]
+    // "1.", "2)", "1.2.", "(a)", "a)", "i.", "(iv)", "-", "*", "•" at the start of a line (roman numerals in lower case
+    // only, so that a heading such as "II. Background" is not taken for an item).
+    [GeneratedRegex(@"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]|\(?[a-z]\)|(?-i:\(?(?:i{1,3}|iv|vi{0,3}|ix|x)[.)])|[-*\u2022\u2013\u00b7\u25aa\u25cf])\s+(?<text>\S.*)$", RegexOptions.IgnoreCase)]
     private static partial Regex ItemMarker();
 
     [GeneratedRegex(@"\b(?:must|shall|required?|requires|mandatory|deliverables?|eligib\w*|budget|not\s+exceed|ceiling|deadline|due\s+(?:by|on|within)|reports?|reporting)\b", RegexOptions.IgnoreCase)]
