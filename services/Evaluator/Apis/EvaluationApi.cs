@@ -8,9 +8,6 @@ using Platform.ServiceDefaults.Identity;
 
 namespace Platform.Evaluator.Apis;
 
-/// <summary>Which organisation guidelines the internal review used.</summary>
-public sealed record GuidelinesUsed(int Count, string Source);
-
 public sealed record EvaluationResponse(
     Guid SessionId, string UserId, string? ProposalName, string? TorName, string Status, AnalysisPart InternalAnalysis,
     AnalysisPart ExternalAnalysis, AnalysisPart DeltaAnalysis, AlignmentTable Alignment, GuidelinesUsed Guidelines,
@@ -23,8 +20,6 @@ public sealed record EvaluationResponse(
 /// </summary>
 public static class EvaluationApi
 {
-    public static GuidelinesUsed Used(int count) => new(count, count > 0 ? "organisation" : "none");
-
     public static RouteGroupBuilder MapEvaluationApi(this IEndpointRouteBuilder app, long maxUploadBytes)
     {
         var api = app.MapGroup("/api/v1/evaluator").WithTags("Evaluation").RequireScope(Scopes.Evaluator);
@@ -54,7 +49,7 @@ public static class EvaluationApi
                 session.Language, input.GuidelineIds, null, ct);
             await sessions.CompleteAsync(session.Id, result, clock.GetUtcNow(), ct);
             return TypedResults.Ok(new EvaluationResponse(session.Id, session.UserId, session.ProposalName, session.TorName, "completed",
-                result.Internal, result.External, result.Delta, result.Alignment, Used(result.GuidelinesUsed), result.TokenUsage, result.Provider, now));
+                result.Internal, result.External, result.Delta, result.Alignment, result.Guidelines, result.TokenUsage, result.Provider, now));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

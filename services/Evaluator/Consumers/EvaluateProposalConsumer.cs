@@ -30,6 +30,7 @@ public sealed class EvaluateProposalConsumer(JobServices jobs, SessionStore sess
                 external_analysis = result.External,
                 delta_analysis = result.Delta,
                 alignment = result.Alignment,
+                guidelines = result.Guidelines,
             };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -40,7 +40,7 @@ public sealed class SessionStore(NpgsqlDataSource db)
     {
         const string sql = """
             UPDATE sessions SET internal_analysis = @internal::jsonb, external_analysis = @external::jsonb, delta_analysis = @delta::jsonb,
-                alignment = @alignment::jsonb, token_usage = @usage::jsonb, provider = @Provider, status = 'completed', error = NULL,
+                alignment = @alignment::jsonb, guidelines = @guidelines::jsonb, token_usage = @usage::jsonb, provider = @Provider, status = 'completed', error = NULL,
                 updated_at = @now
             WHERE id = @id
             """;
@@ -52,6 +52,7 @@ public sealed class SessionStore(NpgsqlDataSource db)
             external = Jsonb.Serialize(result.External),
             delta = Jsonb.Serialize(result.Delta),
             alignment = Jsonb.Serialize(result.Alignment),
+            guidelines = Jsonb.Serialize(result.Guidelines),
             usage = Jsonb.Serialize(result.TokenUsage),
             result.Provider,
             now,
@@ -69,7 +70,7 @@ public sealed class SessionStore(NpgsqlDataSource db)
     {
         const string sql = """
             SELECT id, user_id, proposal_name, tor_name, status, internal_analysis, external_analysis, delta_analysis, alignment,
-                token_usage, provider, error, created_at, updated_at
+                guidelines, token_usage, provider, error, created_at, updated_at
             FROM sessions WHERE id = @id AND org_id = @orgId;
             SELECT f.id, f.question, f.answer, f.created_at FROM followups f
             JOIN sessions s ON s.id = f.session_id
@@ -85,7 +86,7 @@ public sealed class SessionStore(NpgsqlDataSource db)
 
         var followups = (await grid.ReadAsync<Followup>()).AsList();
         return new Session(row.Id, row.UserId, row.ProposalName, row.TorName, row.Status, row.InternalAnalysis, row.ExternalAnalysis,
-            row.DeltaAnalysis, row.Alignment, row.TokenUsage ?? new TokenTotals(0, 0), row.Provider, row.Error, followups,
+            row.DeltaAnalysis, row.Alignment, row.Guidelines, row.TokenUsage ?? new TokenTotals(0, 0), row.Provider, row.Error, followups,
             row.CreatedAt, row.UpdatedAt);
     }
 
@@ -145,7 +146,8 @@ public sealed class SessionStore(NpgsqlDataSource db)
 
     private sealed record SessionRow(
         Guid Id, string UserId, string? ProposalName, string? TorName, string Status, AnalysisPart? InternalAnalysis,
-        AnalysisPart? ExternalAnalysis, AnalysisPart? DeltaAnalysis, AlignmentTable? Alignment, TokenTotals? TokenUsage,
+        AnalysisPart? ExternalAnalysis, AnalysisPart? DeltaAnalysis, AlignmentTable? Alignment, GuidelinesUsed? Guidelines,
+        TokenTotals? TokenUsage,
         string? Provider, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 }
 

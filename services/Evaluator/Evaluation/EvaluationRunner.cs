@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Platform.AI;
 using Platform.Contracts;
@@ -21,7 +22,7 @@ public sealed class EvaluationOptions
 
 /// <summary>What one evaluation produced.</summary>
 public sealed record EvaluationResult(
-    AnalysisPart Internal, AnalysisPart External, AnalysisPart Delta, AlignmentTable Alignment, string Provider, int GuidelinesUsed)
+    AnalysisPart Internal, AnalysisPart External, AnalysisPart Delta, AlignmentTable Alignment, string Provider, GuidelinesUsed Guidelines)
 {
     public TokenTotals TokenUsage => new(
         Internal.InputTokens + External.InputTokens + Delta.InputTokens,
@@ -32,9 +33,9 @@ public sealed record EvaluationResult(
 /// Runs an evaluation: the alignment table offline, P_Internal (proposal against the organisation's guidelines) and
 /// P_External (proposal against the ToR) concurrently, then P_Delta over both.
 /// </summary>
-public sealed class EvaluationRunner(
+public sealed partial class EvaluationRunner(
     PromptClient prompts, GuidelineClient guidelineClient, IPromptRunner runner, IOptions<EvaluationOptions> options, IOptions<AlignmentOptions> alignmentOptions,
-    TimeProvider clock)
+    IEmbeddingGenerator<string, Embedding<float>> embeddings, ILogger<EvaluationRunner> logger, TimeProvider clock)
 {
     public const int Steps = 3;
 
@@ -51,7 +52,7 @@ public sealed class EvaluationRunner(
         Guid orgId, Guid sessionId, string proposal, IReadOnlyList<Passage> passages, string terms, string? language,
         IReadOnlyCollection<Guid> guidelineIds, Func<int, int, Task>? progress, CancellationToken ct)
     {
-        var alignment = AlignmentEngine.Align(terms, passages, alignmentOptions.Value);
+        var alignment = await AlignAsync(terms, passages, ct);
         var lang = Language(language);
         var passagesJson = JsonSerializer.Serialize(passages, Jsonb.Options);
         var done = 0;
@@ -67,9 +68,10 @@ public sealed class EvaluationRunner(
             return result;
         }
 
-        // The organisation's guidelines from Admin (all, or the ones the request names); none is an empty review basis.
-        var organisationGuidelines = await guidelineClient.GetAsync(orgId, guidelineIds, ct);
-        var guidelines = string.Join("\n\n", organisationGuidelines.Select(g => $"## {g.Title}\n{g.Content}"));
+        // The guidelines that apply to the organisation, from Admin: the global ones it does not override and its own
+        // (or the ones the request names); none is an empty review basis.
+        var applicable = await guidelineClient.GetAsync(orgId, guidelineIds, ct);
+        var guidelines = string.Join("\n\n", applicable.Select(g => $"## {g.Title} ({Scope(g)})\n{g.Content}"));
 
         // Task.Run so that the two really overlap even when a provider answers synchronously (the offline one).
         var internalTask = Task.Run(() => Step(PromptKeys.EvaluatorInternal, new(StringComparer.Ordinal)
@@ -99,8 +101,33 @@ public sealed class EvaluationRunner(
             ["language"] = lang,
         });
 
-        return new EvaluationResult(internalPart, externalPart, deltaPart, alignment, provider, organisationGuidelines.Count);
+        return new EvaluationResult(internalPart, externalPart, deltaPart, alignment, provider, GuidelinesUsed.From(applicable));
     }
+
+    // Matching by meaning needs the embedding provider; if it fails (a remote provider down), keywords alone still give
+    // a real table, so the evaluation goes on rather than failing.
+    private async Task<AlignmentTable> AlignAsync(string terms, IReadOnlyList<Passage> passages, CancellationToken ct)
+    {
+        try
+        {
+            return await AlignmentEngine.AlignAsync(terms, passages, alignmentOptions.Value, embeddings, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogEmbeddingsFailed(logger, ex);
+            return AlignmentEngine.Align(terms, passages, alignmentOptions.Value);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Embeddings failed; the alignment table is matched by keywords only")]
+    private static partial void LogEmbeddingsFailed(ILogger logger, Exception exception);
+
+    private static string Scope(OrganizationGuideline guideline) => guideline switch
+    {
+        { IsGlobal: true } => "global guideline",
+        { Overrides: not null } => "organisation guideline, replaces the global one of this title",
+        _ => "organisation guideline",
+    };
 
     private async Task<(AnalysisPart Part, string Provider)> RunPartAsync(
         Guid orgId, Guid sessionId, string key, Dictionary<string, string> variables, CancellationToken ct)

@@ -26,6 +26,7 @@ internal static class Extensions
         Jsonb.Register<Passage[]>();
         Jsonb.Register<AnalysisPart>();
         Jsonb.Register<AlignmentTable>();
+        Jsonb.Register<GuidelinesUsed>();
         Jsonb.Register<TokenTotals>();
         builder.AddJobs(jobs => jobs.AddJob<EvaluateProposal, EvaluationCompleted>(JobsApi.Kind));
         var runsConsumers = builder.GetJobsOptions().RunsConsumers;

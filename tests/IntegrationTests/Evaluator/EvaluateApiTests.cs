@@ -54,7 +54,10 @@ public sealed class EvaluateApiTests
             Assert.That(delta, Does.Contain("Add a passage that addresses: " + missing));
         }
 
-        Assert.That((string?)body["guidelines"]!["source"], Is.EqualTo("none"), "this organisation has no guidelines");
+        // Global guidelines other tests create meanwhile may apply; this organisation has none of its own.
+        Assert.That((int)body["guidelines"]!["organisation"]!, Is.Zero, "this organisation has no guidelines");
+        Assert.That(rows.Select(r => r!["similarity"]), Is.All.Not.Null, "passages are matched by meaning too");
+        Assert.That(rows.Take(8).Select(r => (string?)r!["matched_by"]), Is.All.EqualTo("keywords"));
         Assert.That((int)body["token_usage"]!["input_tokens"]!, Is.GreaterThan(0));
 
         var id = (Guid)body["session_id"]!;
@@ -64,6 +67,40 @@ public sealed class EvaluateApiTests
         Assert.That(session["alignment"]!["requirements"]!.AsArray().Select(r => (string?)r!["status"]), Is.EqualTo(TermsOfReference.Expected));
         Assert.That((string?)session["delta_analysis"]!["key"], Is.EqualTo("evaluator.delta"));
         Assert.That(await OrganizationsApiTests.CountAsync("SELECT count(*) FROM evaluator.token_usage WHERE session_id = @id", ("id", id)), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Evaluate_RequirementCoveredOnlyInOtherWords_IsFoundByMeaning()
+    {
+        const string terms = """
+            Requirements
+
+            1. Solar cold storage units must be installed at twelve rural clinics.
+            2. Staff must complete safeguarding training before deployment.
+            """;
+        const string proposal = """
+            Lakeside Relief partnership
+
+            We will put photovoltaic-powered vaccine refrigerators in a dozen village health posts.
+
+            We look forward to working with you.
+            """;
+        var client = await EvaluatorClient.CreateAsync();
+
+        using var response = await client.SendAsync(HttpMethod.Post, "evaluate", EvaluatorClient.TextForm("user-p", proposal, terms));
+
+        var body = await AdminClient.OkJsonAsync(response);
+        var rows = body["alignment"]!["requirements"]!.AsArray();
+        var paraphrased = rows[0]!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows.Select(r => (string?)r!["status"]), Is.EqualTo(new[] { "covered", "missing" }), body["alignment"]!.ToJsonString());
+            Assert.That(paraphrased["key_terms"]!.AsArray().Select(t => (string)t!).Where(t => proposal.Contains(t, StringComparison.OrdinalIgnoreCase)),
+                Is.Empty, "no key term of the requirement is in the proposal");
+            Assert.That((string?)paraphrased["matched_by"], Is.EqualTo("meaning"));
+            Assert.That((string?)paraphrased["passage"], Does.StartWith("We will put photovoltaic-powered vaccine refrigerators"));
+            Assert.That((string?)body["external_analysis"]!["content"], Does.Contain("### Covered (1)"));
+        });
     }
 
     [Test]

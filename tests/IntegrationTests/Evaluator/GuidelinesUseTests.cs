@@ -13,21 +13,71 @@ public sealed class GuidelinesUseTests
         var client = await EvaluatorClient.CreateAsync();
         var admin = AdminClient.ForOrg(client.Key.OrgId);
         var budget = await CreateGuidelineAsync(admin, "Budget rule", "Overheads may not exceed 7 percent of direct costs.");
-        await CreateGuidelineAsync(admin, "Safeguarding rule", "Every project names a safeguarding focal point.");
+        var safeguarding = await CreateGuidelineAsync(admin, "Safeguarding rule", "Every project names a safeguarding focal point.");
         var foreign = await CreateGuidelineAsync(AdminClient.ForOrg(await AdminClient.CreateOrganizationAsync()), "Foreign", "Not theirs.");
 
         var all = await EvaluateAsync(client);
         var one = await EvaluateAsync(client, ("guideline_ids", budget.ToString()));
         var stranger = await EvaluateAsync(client, ("guideline_ids", foreign.ToString()));
 
+        // Global guidelines other tests create meanwhile may apply as well, so "all" is checked on the organisation's own.
         Assert.Multiple(() =>
         {
-            Assert.That((int)all["guidelines"]!["count"]!, Is.EqualTo(2));
-            Assert.That((string?)all["guidelines"]!["source"], Is.EqualTo("organisation"));
+            Assert.That((int)all["guidelines"]!["organisation"]!, Is.EqualTo(2));
+            Assert.That(Used(all, "organisation"), Is.EquivalentTo(new[] { budget, safeguarding }));
+            Assert.That((string?)all["guidelines"]!["source"], Does.EndWith("organisation"));
             Assert.That((int)one["guidelines"]!["count"]!, Is.EqualTo(1));
+            Assert.That(Used(one, "organisation"), Is.EqualTo(new[] { budget }));
             Assert.That((int)stranger["guidelines"]!["count"]!, Is.Zero, "another organisation's guideline is never used");
             Assert.That((string?)stranger["guidelines"]!["source"], Is.EqualTo("none"));
         });
+    }
+
+    [Test]
+    public async Task GlobalGuidelines_ApplyToEveryOrganisation_UnlessItsOwnOfTheSameTitleOverridesThem()
+    {
+        var platform = AdminClient.Platform();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var globalBudget = await GuidelinesApiTests.CreateGlobalAsync(platform, $"Budget rule {tag}", "Overheads may not exceed 7 percent of direct costs.");
+        var globalReporting = await GuidelinesApiTests.CreateGlobalAsync(platform, $"Reporting rule {tag}", "Narrative reports are due every quarter.");
+        try
+        {
+            var plain = await EvaluatorClient.CreateAsync();
+            var overriding = await EvaluatorClient.CreateAsync();
+            var own = await CreateGuidelineAsync(AdminClient.ForOrg(overriding.Key.OrgId), $"budget RULE {tag}", "Overheads may not exceed 10 percent of direct costs.");
+
+            var withGlobalsOnly = await EvaluateAsync(plain);
+            var withOverride = await EvaluateAsync(overriding);
+            var plainAgain = await EvaluateAsync(plain);
+            using var stored = await overriding.SendAsync(HttpMethod.Get, $"sessions/{(Guid)withOverride["session_id"]!}");
+            var session = await AdminClient.OkJsonAsync(stored);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(Used(withGlobalsOnly, "global"), Does.Contain(globalBudget).And.Contain(globalReporting), "an organisation without guidelines gets the global ones");
+                Assert.That(Used(withGlobalsOnly, "organisation"), Is.Empty);
+                Assert.That((string?)withGlobalsOnly["guidelines"]!["source"], Is.EqualTo("global"));
+
+                Assert.That(Used(withOverride, "organisation"), Is.EqualTo(new[] { own }));
+                Assert.That(Used(withOverride, "global"), Does.Contain(globalReporting).And.Not.Contain(globalBudget), "its own budget rule replaces the global one");
+                var item = withOverride["guidelines"]!["items"]!.AsArray().Single(i => (Guid)i!["id"]! == own)!;
+                Assert.That((Guid?)item["overrides"], Is.EqualTo(globalBudget));
+                Assert.That((string?)withOverride["guidelines"]!["source"], Is.EqualTo("global+organisation"));
+
+                Assert.That(Used(plainAgain, "global"), Does.Contain(globalBudget), "another organisation's override changes nothing for others");
+                Assert.That(Used(session, "organisation"), Is.EqualTo(new[] { own }), "the session keeps which guidelines were used");
+                Assert.That(Used(session, "global"), Does.Contain(globalReporting).And.Not.Contain(globalBudget));
+            });
+        }
+        finally
+        {
+            foreach (var id in new[] { globalBudget, globalReporting })
+            {
+                using (await platform.DeleteAsync($"api/v1/admin/guidelines/{id}"))
+                {
+                }
+            }
+        }
     }
 
     [Test]
@@ -47,6 +97,9 @@ public sealed class GuidelinesUseTests
             EvaluatorClient.TextForm("u", TermsOfReference.Proposal, TermsOfReference.Text, extra));
         return await AdminClient.OkJsonAsync(response);
     }
+
+    private static List<Guid> Used(System.Text.Json.Nodes.JsonNode evaluation, string scope) =>
+        [.. evaluation["guidelines"]!["items"]!.AsArray().Where(i => (string?)i!["scope"] == scope).Select(i => (Guid)i!["id"]!)];
 
     private static async Task<Guid> CreateGuidelineAsync(AdminClient admin, string title, string content)
     {
