@@ -30,7 +30,7 @@ public sealed partial class AnalyzerTests : BrowserTest
 
         // The job page follows the job (prompts done of five) and opens the analysis when it has finished.
         await Page.WaitForURLAsync(JobOrSession());
-        await Page.WaitForURLAsync(SessionUrl(), new() { Timeout = 90_000 });
+        await Page.WaitForURLAsync(SessionUrl(), new() { Timeout = 150_000 });
         var sections = Page.Locator("section.section");
         await Expect(sections).ToHaveCountAsync(5);
         for (var i = 1; i <= 5; i++)
@@ -89,7 +89,7 @@ public sealed partial class AnalyzerTests : BrowserTest
         await Page.GetByLabel("…or paste the text").FillAsync(Proposal);
         await Page.GetByLabel("User id").FillAsync("deleter");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Analyse" }).ClickAsync();
-        await Page.WaitForURLAsync(SessionUrl(), new() { Timeout = 90_000 });
+        await Page.WaitForURLAsync(SessionUrl(), new() { Timeout = 150_000 });
 
         await Page.GotoAsync(WebAddress + "/Analyzer/Sessions?userId=deleter");
         var rows = Page.Locator("tbody tr");

@@ -34,12 +34,7 @@ public sealed class BrowserSetup
         Key = await TestKey.CreateAsync("analyzer", "chatbot", "evaluator", "admin", "ops");
 
         keysDirectory = Path.Combine(Path.GetTempPath(), "web-keys-" + Guid.NewGuid().ToString("N"));
-        web = AppProcess.Start("web", "services/Web/Web.csproj", FreePort.Next(), new Dictionary<string, string>
-        {
-            ["Web__GatewayAddress"] = Fleet.Gateway.BaseAddress.ToString(),
-            ["Web__KeysDirectory"] = keysDirectory,
-        });
-        await web.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        web = await StartWebAsync(FreePort.Next());
 
         playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new()
@@ -49,6 +44,25 @@ public sealed class BrowserSetup
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
         });
+    }
+
+    /// <summary>Stops the Web UI and starts it again on the same port with the same Data Protection keys.</summary>
+    public static async Task RestartWebAsync()
+    {
+        var port = Web.Port;
+        await Web.DisposeAsync();
+        web = await StartWebAsync(port);
+    }
+
+    private static async Task<AppProcess> StartWebAsync(int port)
+    {
+        var app = AppProcess.Start("web", "services/Web/Web.csproj", port, new Dictionary<string, string>
+        {
+            ["Web__GatewayAddress"] = Fleet.Gateway.BaseAddress.ToString(),
+            ["Web__KeysDirectory"] = keysDirectory!,
+        });
+        await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return app;
     }
 
     [OneTimeTearDown]

@@ -32,7 +32,7 @@ public sealed class EvaluatorTests : BrowserTest
         await Page.GetByLabel("…or paste the ToR").FillAsync(TermsOfReference);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Evaluate" }).ClickAsync();
 
-        await Page.WaitForURLAsync(new Regex("/Evaluator/Session/[0-9a-f-]{36}$"), new() { Timeout = 90_000 });
+        await Page.WaitForURLAsync(new Regex("/Evaluator/Session/[0-9a-f-]{36}$"), new() { Timeout = 150_000 });
         await Expect(Page.Locator("section.section")).ToHaveCountAsync(3);
         var table = Page.GetByRole(AriaRole.Table, new() { Name = "Alignment with the Terms of Reference" });
         await Expect(table).ToBeVisibleAsync();

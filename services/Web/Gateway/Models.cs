@@ -89,3 +89,27 @@ public sealed record DestinationStatus(string Cluster, string Destination, strin
 public sealed record HealthCheckEntry(string Status, string? Description, double DurationMs);
 
 public sealed record HealthReport(string Status, Dictionary<string, HealthCheckEntry>? Checks);
+
+// Chatbot
+public sealed record Citation(int Number, Guid DocumentId, string Title, string FileName, int? Page, int? Paragraph, int Chunk, double Score);
+
+public sealed record RetrievedPassage(Citation Source, string Text);
+
+public sealed record ChatAnswer(
+    Guid SessionId, Guid QuestionId, Guid MessageId, string Question, string RefinedQuery, string Format, string Answer,
+    IReadOnlyList<string> Parts, IReadOnlyList<Citation> Citations, IReadOnlyList<RetrievedPassage> Sources, DateTimeOffset CreatedAt)
+{
+    /// <summary>The passage text behind <paramref name="citation"/>, when it was retrieved for this answer.</summary>
+    public string? PassageOf(Citation citation) =>
+        Sources.FirstOrDefault(s => s.Source.DocumentId == citation.DocumentId && s.Source.Chunk == citation.Chunk)?.Text;
+}
+
+public sealed record ChatSessionSummary(Guid Id, string UserId, string? Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record ChatMessage(Guid Id, string Role, string Content, string? RefinedQuery, IReadOnlyList<Citation>? Citations, DateTimeOffset CreatedAt);
+
+public sealed record ChatSession(Guid Id, string UserId, string? Title, IReadOnlyList<ChatMessage> Messages, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record KnowledgeDocument(
+    Guid Id, string Title, string FileName, string ContentType, long SizeBytes, string Status, string? Error, int ChunkCount,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
