@@ -17,7 +17,23 @@ public sealed class GatewayProblemFilter : IAsyncPageFilter
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var executed = await next();
-        if (executed.Exception is not GatewayProblemException problem || executed.ExceptionHandled)
+        if (executed.ExceptionHandled)
+        {
+            return;
+        }
+
+        if (executed.Exception is HttpRequestException or TaskCanceledException { InnerException: TimeoutException }
+            && executed.HandlerInstance is GatewayPageModel unreachable)
+        {
+            // The gateway itself did not answer (down, or too slow): say so instead of failing the page.
+            executed.ExceptionHandled = true;
+            unreachable.Problem = ProblemView.Of("The gateway is not reachable right now", "Try again in a moment; if it persists, tell your operations team.");
+            context.HttpContext.Response.StatusCode = StatusCodes.Status502BadGateway;
+            executed.Result = new PageResult();
+            return;
+        }
+
+        if (executed.Exception is not GatewayProblemException problem)
         {
             return;
         }
