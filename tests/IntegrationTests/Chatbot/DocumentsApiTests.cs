@@ -94,6 +94,8 @@ public sealed class DocumentsApiTests
         var client = await ChatbotClient.CreateAsync();
         var aurora = await client.UploadReadyAsync(Aurora.Document(), Aurora.FileName);
         var borealis = await client.UploadReadyAsync(KnowledgeBase.Projects[1].Document(), KnowledgeBase.Projects[1].FileName);
+        const string vectors = "SELECT count(*) FROM chatbot.vectors WHERE document_id = @id";
+        Assert.That(await OrganizationsApiTests.CountAsync(vectors, ("id", aurora)), Is.GreaterThan(1), "the local store holds the vectors");
         Assert.That(ChatbotClient.SourceDocuments(await client.AskAsync("What is the total budget of Project Aurora?")), Has.Member(aurora));
 
         using var deleted = await client.SendAsync(HttpMethod.Delete, $"documents/{aurora}");
@@ -108,6 +110,8 @@ public sealed class DocumentsApiTests
         Assert.That(ChatbotClient.SourceDocuments(answer), Has.All.EqualTo(borealis));
         Assert.That((string?)answer["answer"], Does.Not.Contain(Aurora.Budget));
         Assert.That(await OrganizationsApiTests.CountAsync("SELECT count(*) FROM chatbot.chunks WHERE document_id = @id", ("id", aurora)), Is.Zero);
+        Assert.That(await OrganizationsApiTests.CountAsync(vectors, ("id", aurora)), Is.Zero, "its vectors are removed too");
+        Assert.That(await OrganizationsApiTests.CountAsync(vectors, ("id", borealis)), Is.GreaterThan(1));
     }
 
     [Test]

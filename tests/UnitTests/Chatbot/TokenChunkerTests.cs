@@ -58,6 +58,25 @@ public sealed class TokenChunkerTests
     }
 
     [Test]
+    public void ChunkText_NeverCrossesAPage_ExceptForTheOverlapItRepeats()
+    {
+        var passages = Enumerable.Range(1, 4).Select(page => new DocumentPassage(
+            $"Page {page} opens here. Short line on page {page}. Closing words of page {page}.", page, 1)).ToList();
+
+        var chunks = new TokenChunker(Count, 200, 8).Chunk("Report", passages);
+
+        Assert.That(chunks.Select(c => c.Page), Is.EqualTo(new int?[] { 1, 2, 3, 4 }), "one chunk per page though all would fit in one");
+        foreach (var chunk in chunks)
+        {
+            var own = chunk.Text.Split("\n\n")[^1];
+            Assert.That(own, Does.StartWith($"Page {chunk.Page} opens here."));
+            Assert.That(chunk.Text, Does.Not.Contain($"page {chunk.Page + 1}"));
+        }
+
+        Assert.That(chunks[1].Text, Does.StartWith("Closing words of page 1."), "the overlap repeats the end of the page before");
+    }
+
+    [Test]
     public void ShortDocument_IsOneChunk()
     {
         var chunks = new TokenChunker(Count, 200, 40).Chunk("Memo", [new DocumentPassage("Only one line.", null, 1)]);
