@@ -8,6 +8,7 @@ using Platform.Gateway.RateLimiting;
 using Platform.Gateway.Rollout;
 using Platform.ServiceDefaults.Identity;
 using Platform.ServiceDefaults.Messaging;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Platform.Gateway.Extensions;
@@ -61,6 +62,7 @@ internal static class Extensions
                 var signer = context.Services.GetRequiredService<IdentitySigner>();
                 context.AddRequestTransform(transform => IdentityTransform.ApplyAsync(transform, signer));
             });
+        builder.Services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayForwarderHttpClientFactory>());
     }
 
     public static WebApplication MapGateway(this WebApplication app)

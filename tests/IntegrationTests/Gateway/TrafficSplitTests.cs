@@ -238,6 +238,24 @@ public sealed class TrafficSplitTests
         Assert.That(statuses.Count(s => s == HttpStatusCode.TooManyRequests), Is.EqualTo(statuses.Count - passed));
     }
 
+    [Test, Order(10)]
+    public async Task ProxiedCalls_AreMeasuredOnce_ByTheGatewaysOwnMetrics()
+    {
+        await SetWeightAsync(gatewayA, 100, "user-id");
+        await CallAsync(gatewayA, "user-metrics");
+
+        using var response = await gatewayA.Client.GetAsync("metrics");
+        var text = await response.Content.ReadAsStringAsync();
+        var upstreamPort = $"server_port=\"{newSide.Address.Port}\"";
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Contain("gateway_requests_total{").And.Contain("gateway_request_duration_seconds_bucket{"));
+            // The forwarder's HttpClient records no client metrics of its own (other HttpClients, e.g. to Admin, do).
+            Assert.That(text.Split('\n').Where(line => line.StartsWith("http_client_", StringComparison.Ordinal) && line.Contains(upstreamPort, StringComparison.Ordinal)),
+                Is.Empty);
+        });
+    }
+
     private AppProcess StartGateway(string name)
     {
         var env = Fleet.CommonEnvironment("gateway");
