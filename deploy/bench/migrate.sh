@@ -18,6 +18,8 @@
 #   CONFIGURATION (Release)  LOCAL_DIR (<repo>/.local)  KEEP=1 (keep the bench databases)
 # Output: the table on stdout and in .local/bench/migrate-summary-<time>.txt; logs in .local/bench/logs/.
 set -euo pipefail
+# (the whole script is one block, read before it runs: editing the file during a run cannot break the run)
+# shellcheck disable=SC2317 # cleanup is called from the trap
 {
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LOCAL_DIR="${LOCAL_DIR:-$ROOT/.local}"
@@ -99,7 +101,6 @@ INSERT INTO evaluator_followups (session_id, question, answer) SELECT id, 'Why?'
 INSERT INTO evaluator_feedback (session_id, rating, comment, part) SELECT id, 5, NULL, 'delta' FROM evaluator_sessions;
 INSERT INTO chatbot_feedback (organization_id, message_id, rating, comment) SELECT 1 + seq % $ORGS, seq * 20, 1 + seq % 5, NULL FROM seq_1_to_$((N / 100 + 1));
 SQL
-TOTAL_ROWS=$(my -N "$SRC_DB" -e "SELECT SUM(TABLE_ROWS) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
 TOTAL_ROWS=$(my -N "$SRC_DB" -e "SELECT (SELECT COUNT(*) FROM organizations)+(SELECT COUNT(*) FROM users)+(SELECT COUNT(*) FROM api_keys)+(SELECT COUNT(*) FROM prompts)+(SELECT COUNT(*) FROM guidelines)+(SELECT COUNT(*) FROM chatbot_sessions)+(SELECT COUNT(*) FROM chatbot_messages)+(SELECT COUNT(*) FROM chatbot_feedback)+(SELECT COUNT(*) FROM analyzer_sessions)+(SELECT COUNT(*) FROM analyzer_followups)+(SELECT COUNT(*) FROM analyzer_feedback)+(SELECT COUNT(*) FROM evaluator_sessions)+(SELECT COUNT(*) FROM evaluator_followups)+(SELECT COUNT(*) FROM evaluator_feedback)")
 log "generated $TOTAL_ROWS legacy rows in $(($(date +%s) - gen_start))s"
 
@@ -125,14 +126,14 @@ a_msg=$(awk -F'│' '$2 ~ /^ chatbot_messages / && $3 ~ /chatbot.messages/ {gsub
 
 # (b) pgloader into a staging schema
 fresh_pg "$PGL_DB"
-cat >"$BENCH_DIR/pgloader-$STAMP.load" <<LOAD
+cat >"$BENCH_DIR/pgloader-$STAMP.load" <<PGLOADER
 LOAD DATABASE
      FROM mysql://$MY_USER:$MY_PASS@127.0.0.1:$MY_PORT/$SRC_DB
      INTO postgresql://postgres:$PG_PASS@127.0.0.1:$PG_PORT/$PGL_DB
 WITH include drop, create tables, create indexes, foreign keys, reset sequences, prefetch rows = 10000
 CAST type datetime to timestamptz drop default drop not null using zero-dates-to-null
 ALTER SCHEMA '$SRC_DB' RENAME TO 'staging';
-LOAD
+PGLOADER
 chmod 600 "$BENCH_DIR/pgloader-$STAMP.load"
 log "(b) pgloader"
 read -r b_wall b_rss < <(timed pgloader "$LOGS/pgloader-$STAMP.log" pgloader --dynamic-space-size 4096 "$BENCH_DIR/pgloader-$STAMP.load")

@@ -95,8 +95,9 @@ up) ;;
     ;;
 esac
 
-command -v mariadbd >/dev/null && command -v mariadb-install-db >/dev/null ||
+if ! command -v mariadbd >/dev/null || ! command -v mariadb-install-db >/dev/null; then
     die "mariadb-server is not installed: run deploy/local/up.sh (it installs it), or apt-get install mariadb-server"
+fi
 
 # secrets: generated once, appended to secrets.env (up.sh keeps lines it does not know)
 secret() { [[ -f $SECRETS_FILE ]] && sed -n "s/^$1=//p" "$SECRETS_FILE" | tail -n 1; }
