@@ -52,10 +52,12 @@ public abstract partial class JobConsumer<TMessage> : IConsumer<TMessage>
         using var stopRenewing = new CancellationTokenSource();
         var lease = new LeaseState();
         var renewal = KeepLeaseAsync(jobId, worker, lease, execution, stopRenewing.Token);
+        var progress = new JobProgressReporter(store, jobId, options.ProgressInterval);
+        var jobContext = new JobContext<TMessage>(context.Message, job, progress);
         object result;
         try
         {
-            result = await ExecuteAsync(new JobContext<TMessage>(context.Message, job, store), execution.Token);
+            result = await ExecuteAsync(jobContext, execution.Token);
         }
         catch (Exception) when (lease.Lost)
         {
@@ -94,12 +96,14 @@ public abstract partial class JobConsumer<TMessage> : IConsumer<TMessage>
         }
         finally
         {
+            await progress.DisposeAsync();
             await stopRenewing.CancelAsync();
             await renewal;
         }
 
         // Only the first completion counts, so a worker that lost its lease may still finish first; nobody finishes twice.
-        await store.CompleteAsync(jobId, result, CancellationToken.None);
+        // One round trip: the result, the last progress, the event, the webhook and the service's own writes.
+        await services.Jobs.CompleteClaimedAsync(job, result, progress.Last, jobContext.CompletionWrites, CancellationToken.None);
     }
 
     private async Task KeepLeaseAsync(Guid jobId, string worker, LeaseState lease, CancellationTokenSource execution, CancellationToken stop)

@@ -7,13 +7,14 @@ namespace Platform.Jobs;
 public sealed class JobContext<TMessage>
     where TMessage : class
 {
-    private readonly IJobStore store;
+    private readonly JobProgressReporter progress;
+    private readonly List<JobWrite> completionWrites = [];
 
-    internal JobContext(TMessage message, Job job, IJobStore store)
+    internal JobContext(TMessage message, Job job, JobProgressReporter progress)
     {
         Message = message;
         Job = job;
-        this.store = store;
+        this.progress = progress;
     }
 
     /// <summary>The command that was delivered.</summary>
@@ -34,12 +35,153 @@ public sealed class JobContext<TMessage>
     /// <summary>The submitted input as JSON.</summary>
     public JsonElement Input => Job.Input;
 
+    /// <summary>Statements added with <see cref="WriteOnCompletion"/>.</summary>
+    internal IReadOnlyList<JobWrite> CompletionWrites => completionWrites;
+
     /// <summary>The submitted input, deserialised (snake_case, as it was stored).</summary>
     public TInput GetInput<TInput>() =>
         Job.Input.Deserialize<TInput>(Jsonb.Options)
         ?? throw new InvalidOperationException($"Job {Job.Id} has no input of type {typeof(TInput).Name}.");
 
-    /// <summary>Records that <paramref name="done"/> of <paramref name="total"/> steps are done (shown by <c>GET /jobs/{id}</c>).</summary>
+    /// <summary>
+    /// Records that <paramref name="done"/> of <paramref name="total"/> steps are done (shown by <c>GET /jobs/{id}</c>).
+    /// Reports are batched: one is written at most every <see cref="JobsOptions.ProgressInterval"/> (a report held back
+    /// is written when the interval ends), and the last one is written with the job's completion, so a job that runs
+    /// in milliseconds costs no progress writes at all.
+    /// </summary>
     public Task ReportProgressAsync(int done, int total, CancellationToken cancellationToken = default) =>
-        store.ReportProgressAsync(Job.Id, done, total, cancellationToken);
+        progress.ReportAsync(done, total, cancellationToken);
+
+    /// <summary>
+    /// Adds a statement of the service's own (an <c>UPDATE</c>, <c>INSERT</c> or <c>DELETE</c>, no trailing semicolon)
+    /// to the job's completion, so that the service's record of the result (its session, say) is committed together
+    /// with the job's result, its completion event and webhook, in one database round trip. It runs as a
+    /// data-modifying CTE beside <c>job_finished</c>, the job row this completion finished: the statement must refer to
+    /// it (e.g. <c>... WHERE id = @SessionId AND EXISTS (SELECT 1 FROM job_finished)</c>) so that a completion that
+    /// comes second (the job had already finished) changes nothing. Parameters are <paramref name="parameters"/>'
+    /// properties; names starting with <c>job_</c> are reserved. Added writes are dropped if the job fails.
+    /// </summary>
+    public void WriteOnCompletion(string sql, object? parameters = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        if (!sql.Contains("job_finished", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A completion write must refer to job_finished, so that only the first completion makes it.", nameof(sql));
+        }
+
+        if (sql.TrimEnd().EndsWith(';'))
+        {
+            throw new ArgumentException("A completion write is one statement without a trailing semicolon.", nameof(sql));
+        }
+
+        completionWrites.Add(new JobWrite(sql, parameters));
+    }
+}
+
+/// <summary>A statement run with a job's completion (see <see cref="JobContext{TMessage}.WriteOnCompletion"/>).</summary>
+internal sealed record JobWrite(string Sql, object? Parameters);
+
+/// <summary>
+/// The progress of one running job: reports are written at most every interval (the first one an interval after the
+/// claim, later ones an interval after the previous write); one held back is written when its interval ends, unless
+/// the job completes first and writes it itself.
+/// </summary>
+internal sealed class JobProgressReporter : IAsyncDisposable
+{
+    private readonly IJobStore store;
+    private readonly Guid jobId;
+    private readonly TimeSpan interval;
+    private readonly Lock gate = new();
+    private readonly CancellationTokenSource stop = new();
+    private long lastWrite;
+    private (int Done, int Total)? pending;
+    private Task flush = Task.CompletedTask;
+    private bool disposed;
+
+    public JobProgressReporter(IJobStore store, Guid jobId, TimeSpan interval)
+    {
+        this.store = store;
+        this.jobId = jobId;
+        this.interval = interval;
+        lastWrite = Environment.TickCount64;
+    }
+
+    /// <summary>The last progress reported, written or not (null when none was).</summary>
+    public (int Done, int Total)? Last { get; private set; }
+
+    public Task ReportAsync(int done, int total, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(done);
+        ArgumentOutOfRangeException.ThrowIfLessThan(total, done);
+        lock (gate)
+        {
+            Last = (done, total);
+            if (disposed)
+            {
+                return Task.CompletedTask;
+            }
+
+            var due = lastWrite + (long)interval.TotalMilliseconds - Environment.TickCount64;
+            if (due > 0)
+            {
+                // Held back; written when the interval ends (by one flush per interval), or with the completion.
+                if (pending is null)
+                {
+                    flush = Task.WhenAll(flush, FlushLaterAsync(TimeSpan.FromMilliseconds(due)));
+                }
+
+                pending = (done, total);
+                return Task.CompletedTask;
+            }
+
+            pending = null;
+            lastWrite = Environment.TickCount64;
+        }
+
+        return store.ReportProgressAsync(jobId, done, total, cancellationToken);
+    }
+
+    /// <summary>Stops writing: what is still held back is the completion's to write.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (gate)
+        {
+            disposed = true;
+            pending = null;
+        }
+
+        await stop.CancelAsync();
+        await flush;
+        stop.Dispose();
+    }
+
+    private async Task FlushLaterAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, stop.Token);
+            (int Done, int Total) report;
+            lock (gate)
+            {
+                if (pending is not { } held || disposed)
+                {
+                    return;
+                }
+
+                report = held;
+                pending = null;
+                lastWrite = Environment.TickCount64;
+            }
+
+            await store.ReportProgressAsync(jobId, report.Done, report.Total, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Completed (or stopping) first.
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            // Progress is advisory; the completion writes the final figures.
+        }
+    }
 }

@@ -6,9 +6,10 @@ namespace Platform.Jobs;
 /// <summary>What every <see cref="JobConsumer{TMessage}"/> needs, as one constructor parameter for subclasses.</summary>
 public sealed class JobServices
 {
-    internal JobServices(IJobStore store, IOptions<JobsOptions> options, ILoggerFactory loggers)
+    internal JobServices(JobStore store, IOptions<JobsOptions> options, ILoggerFactory loggers)
     {
         Store = store;
+        Jobs = store;
         Options = options.Value;
         Logger = loggers.CreateLogger("Platform.Jobs.JobConsumer");
     }
@@ -20,4 +21,6 @@ public sealed class JobServices
     public JobsOptions Options { get; }
 
     internal ILogger Logger { get; }
+
+    internal JobStore Jobs { get; }
 }

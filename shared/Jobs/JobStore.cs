@@ -66,16 +66,23 @@ public sealed class JobStore : IJobStore
             }
         }
 
+        // The job and its command in one statement (one round trip, one implicit transaction): the command row
+        // exists exactly when the job row was inserted by this call.
         const string insertJob = $"""
-            INSERT INTO jobs (id, org_id, kind, input, callback_url, command_type, command)
-            VALUES (@Id, @OrgId, @Kind, @Input::jsonb, @CallbackUrl, @CommandType, @Command::jsonb)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING {Columns}
+            WITH job_new AS (
+                INSERT INTO jobs (id, org_id, kind, input, callback_url, command_type, command)
+                VALUES (@Id, @OrgId, @Kind, @Input::jsonb, @CallbackUrl, @CommandType, @Command::jsonb)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING {Columns}
+            ), job_command AS (
+                INSERT INTO outbox (message_id, message_type, kind, destination, payload, job_id)
+                SELECT @MessageId, @CommandType, 'command', @Queue, @Command::jsonb, id FROM job_new
+            )
+            SELECT * FROM job_new
             """;
         const string existing = $"SELECT {Columns} FROM jobs WHERE id = @Id AND org_id = @OrgId";
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var command = JsonSerializer.Serialize(message, message.GetType(), JobRegistry.MessageJson);
         var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(insertJob, new
         {
@@ -86,19 +93,19 @@ public sealed class JobStore : IJobStore
             CallbackUrl = callbackUrl,
             CommandType = JobRegistry.TypeName(registered.CommandType),
             Command = command,
-        }, transaction, cancellationToken: cancellationToken));
+            MessageId = Guid.CreateVersion7(),
+            registered.Queue,
+        }, cancellationToken: cancellationToken));
 
         if (row is null)
         {
             // Same id again (a client retry): the first one stands and its command is already in the outbox.
             row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
-                      existing, new { Id = jobId, OrgId = orgId }, transaction, cancellationToken: cancellationToken))
+                      existing, new { Id = jobId, OrgId = orgId }, cancellationToken: cancellationToken))
                   ?? throw new InvalidOperationException($"Job {jobId} already exists in another organisation.");
             return row.ToJob();
         }
 
-        await InsertOutboxAsync(connection, transaction, JobRegistry.TypeName(registered.CommandType), command, registered.Queue, jobId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         signals.Outbox.Notify();
         metrics.Enqueued(kind);
         return row.ToJob();
@@ -208,6 +215,89 @@ public sealed class JobStore : IJobStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
         return FinishAsync(jobId, JobStatus.Failed, null, error, cancellationToken);
+    }
+
+    /// <summary>
+    /// The consumer's completion of a job it claimed: as <see cref="CompleteAsync"/> (result, completion event, webhook;
+    /// only the first completion counts), with the last <paramref name="progress"/> and the service's own
+    /// <paramref name="writes"/>, all in one statement, so one round trip. The event and webhook are built here from
+    /// the claimed job, with the completion time taken once for the row, the event and the webhook.
+    /// </summary>
+    internal async Task<bool> CompleteClaimedAsync(
+        Job job, object result, (int Done, int Total)? progress, IReadOnlyList<JobWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(result);
+        var kind = registry.Kind(job.Kind);
+        var resultJson = JsonSerializer.SerializeToUtf8Bytes(result, result.GetType(), Jsonb.Options);
+        using var resultDocument = JsonDocument.Parse(resultJson);
+        // PostgreSQL keeps microseconds: the same instant in the row, the event and the webhook.
+        var now = DateTimeOffset.UtcNow;
+        now = now.AddTicks(-(now.Ticks % 10));
+        var outcome = new JobOutcome(job.Id, job.OrgId, job.Kind, JobStatus.Succeeded, resultDocument.RootElement, null, now);
+        var completed = kind.CreateCompleted(outcome);
+        string? webhook = job.CallbackUrl is null
+            ? null
+            : JsonSerializer.Serialize(
+                new WebhookPayload(outcome.JobId, outcome.OrgId, outcome.Kind, outcome.Status, outcome.Result, null, outcome.CompletedAt), Jsonb.Options);
+
+        var sql = new System.Text.StringBuilder("""
+            WITH job_finished AS (
+                UPDATE jobs
+                SET status = 'succeeded',
+                    result = @job_result::jsonb,
+                    error = NULL,
+                    progress_total = COALESCE(@job_total, progress_total),
+                    progress_done = COALESCE(@job_total, progress_total),
+                    lease_until = NULL,
+                    finished_at = @job_at,
+                    updated_at = @job_at
+                WHERE id = @job_id AND status IN ('queued', 'running')
+                RETURNING id, callback_url
+            ), job_event AS (
+                INSERT INTO outbox (message_id, message_type, kind, destination, payload, job_id)
+                SELECT @job_message_id, @job_message_type, 'event', NULL, @job_event::jsonb, id FROM job_finished
+            ), job_webhook AS (
+                INSERT INTO webhook_deliveries (job_id, url, payload)
+                SELECT id, callback_url, @job_webhook::jsonb FROM job_finished WHERE callback_url IS NOT NULL AND @job_webhook::text IS NOT NULL
+            )
+            """);
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            sql.Append(", job_write_").Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" AS (\n")
+                .Append(writes[i].Sql).Append("\n)\n");
+            if (writes[i].Parameters is { } extra)
+            {
+                parameters.AddDynamicParams(extra);
+            }
+        }
+
+        sql.Append("SELECT count(*)::int FROM job_finished");
+        parameters.Add("job_id", job.Id);
+        parameters.Add("job_result", System.Text.Encoding.UTF8.GetString(resultJson));
+        parameters.Add("job_total", progress?.Total, System.Data.DbType.Int32);
+        parameters.Add("job_at", now);
+        parameters.Add("job_message_id", Guid.CreateVersion7());
+        parameters.Add("job_message_type", JobRegistry.TypeName(kind.CompletedType));
+        parameters.Add("job_event", JsonSerializer.Serialize(completed, kind.CompletedType, JobRegistry.MessageJson));
+        parameters.Add("job_webhook", webhook, System.Data.DbType.String);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var finished = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
+        if (finished == 0)
+        {
+            return false;
+        }
+
+        signals.Outbox.Notify();
+        if (job.CallbackUrl is not null)
+        {
+            signals.Webhooks.Notify();
+        }
+
+        metrics.Finished(job.Kind, JobStatus.Succeeded);
+        return true;
     }
 
     /// <summary>

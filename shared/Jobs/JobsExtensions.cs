@@ -65,7 +65,7 @@ public static class JobsExtensions
             sp.GetRequiredService<JobsSignals>(), sp.GetRequiredService<JobsMetrics>()));
         services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<JobStore>());
         services.AddSingleton(sp => new JobServices(
-            sp.GetRequiredService<IJobStore>(), sp.GetRequiredService<IOptions<JobsOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<JobStore>(), sp.GetRequiredService<IOptions<JobsOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
 
         services.AddHostedService(sp => new OutboxRelay(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<SchemaMigrations>(), sp.GetRequiredService<IBus>(),

@@ -65,6 +65,13 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan ReaperInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Progress reports of a running job are written at most this often (the last one always, with the completion):
+    /// a job of a few milliseconds writes none, a job of minutes shows progress at most this late. Zero writes each one.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Messages one process consumes at once per job consumer (also its RabbitMQ prefetch).</summary>
     [Range(1, 1000)]
     public int ConsumerConcurrency { get; set; } = 8;
