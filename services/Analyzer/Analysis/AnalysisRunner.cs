@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Platform.AI;
+using Platform.Analyzer.Data;
 using Platform.Analyzer.Model;
 using Platform.Contracts;
 using Platform.ServiceDefaults.Prompts;
@@ -24,7 +25,7 @@ public sealed class AnalysisOptions
 /// Runs the organisation's prompts P1..P5 (or a subset) over one document, concurrently with a bounded degree, and
 /// answers the sections in P order.
 /// </summary>
-public sealed class AnalysisRunner(PromptClient prompts, IPromptRunner runner, IOptions<AnalysisOptions> options)
+public sealed class AnalysisRunner(PromptClient prompts, IPromptRunner runner, TokenUsageStore usage, IOptions<AnalysisOptions> options)
 {
     public static readonly IReadOnlyDictionary<string, string> Titles = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -69,6 +70,7 @@ public sealed class AnalysisRunner(PromptClient prompts, IPromptRunner runner, I
         Func<int, int, Task>? progress, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(options.Value.MaxParallelPrompts);
+        var batch = usage.BeginBatch();
         var done = 0;
         var provider = string.Empty;
         var tasks = keys.Select(async key =>
@@ -100,7 +102,15 @@ public sealed class AnalysisRunner(PromptClient prompts, IPromptRunner runner, I
             }
         }).ToList();
 
-        var sections = await Task.WhenAll(tasks);
-        return (sections, provider);
+        try
+        {
+            var sections = await Task.WhenAll(tasks);
+            return (sections, provider);
+        }
+        finally
+        {
+            // The usage of every prompt that ran, in one insert.
+            await batch.FlushAsync(CancellationToken.None);
+        }
     }
 }

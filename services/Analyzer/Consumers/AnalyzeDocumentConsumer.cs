@@ -13,16 +13,17 @@ public sealed class AnalyzeDocumentConsumer(JobServices jobs, SessionStore sessi
     protected override async Task<object> ExecuteAsync(JobContext<AnalyzeDocument> context, CancellationToken cancellationToken)
     {
         var input = context.GetInput<AnalysisJobInput>();
-        var session = await sessions.GetDocumentAsync(context.OrgId, input.SessionId, cancellationToken)
+        var session = await sessions.StartAsync(context.OrgId, input.SessionId, clock.GetUtcNow(), cancellationToken)
             ?? throw new InvalidOperationException("The job's session no longer exists (deleted while queued).");
 
-        await sessions.MarkAsync(session.Id, "running", null, clock.GetUtcNow(), cancellationToken);
         await context.ReportProgressAsync(0, input.Prompts.Count, cancellationToken);
         try
         {
             var (sections, provider) = await runner.RunAsync(context.OrgId, session.Id, session.DocumentText, input.Prompts, input.Language,
                 (done, total) => context.ReportProgressAsync(done, total, cancellationToken), cancellationToken);
-            await sessions.CompleteAsync(session.Id, sections, provider, clock.GetUtcNow(), cancellationToken);
+            // The session is completed with the job itself (same statement): no completed session without its job's result.
+            var (sql, parameters) = SessionStore.CompletionWrite(session.Id, sections, provider, clock.GetUtcNow());
+            context.WriteOnCompletion(sql, parameters);
             return new { session_id = session.Id, sections };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

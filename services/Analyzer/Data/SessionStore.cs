@@ -38,6 +38,32 @@ public sealed class SessionStore(NpgsqlDataSource db)
             new { id, sections = Jsonb.Serialize(sections), provider, usage = Jsonb.Serialize(usage), now }, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// The session's completion as a statement for <c>JobContext.WriteOnCompletion</c>: written with the job's result,
+    /// in the same round trip, and only by the completion that finishes the job.
+    /// </summary>
+    public static (string Sql, object Parameters) CompletionWrite(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now)
+    {
+        const string sql = """
+            UPDATE sessions SET sections = @sections::jsonb, status = 'completed', provider = @provider, error = NULL,
+                token_usage = @usage::jsonb, updated_at = @now
+            WHERE id = @id AND EXISTS (SELECT 1 FROM job_finished)
+            """;
+        var usage = new TokenTotals(sections.Sum(s => s.InputTokens), sections.Sum(s => s.OutputTokens));
+        return (sql, new { id, sections = Jsonb.Serialize(sections), provider, usage = Jsonb.Serialize(usage), now });
+    }
+
+    /// <summary>Marks the organisation's session running and reads its document, in one round trip (null if it is gone).</summary>
+    public async Task<SessionDocument?> StartAsync(Guid orgId, Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        const string sql = """
+            UPDATE sessions SET status = 'running', error = NULL, updated_at = @now WHERE id = @id AND org_id = @orgId
+            RETURNING id, document_name, document_text, passages, sections, status
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<SessionDocument>(new CommandDefinition(sql, new { id, orgId, now }, cancellationToken: ct));
+    }
+
     public async Task MarkAsync(Guid id, string status, string? error, DateTimeOffset now, CancellationToken ct)
     {
         const string sql = "UPDATE sessions SET status = @status, error = @error, updated_at = @now WHERE id = @id";

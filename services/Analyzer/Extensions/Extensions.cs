@@ -41,7 +41,8 @@ internal static class Extensions
 
         builder.Services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SessionStore>();
-        builder.Services.AddSingleton<ITokenUsageSink, TokenUsageStore>();
+        builder.Services.AddSingleton<TokenUsageStore>();
+        builder.Services.AddSingleton<ITokenUsageSink>(sp => sp.GetRequiredService<TokenUsageStore>());
         builder.Services.AddScoped<AnalysisRunner>();
     }
 

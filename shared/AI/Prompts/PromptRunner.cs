@@ -56,7 +56,9 @@ internal sealed partial class PromptRunner(
         var duration = Stopwatch.GetElapsedTime(started);
         var model = run.Model ?? settings.ModelName;
         var result = new PromptResult(request.PromptKey, text, run.InputTokens, run.OutputTokens, settings.ProviderName, model, duration);
-        LogCompleted(logger, request.PromptKey, request.OrgId, settings.ProviderName, model, run.Calls, run.InputTokens, run.OutputTokens, (long)duration.TotalMilliseconds);
+        // A model call is worth a line; the offline engine answers in milliseconds, many times a second under load.
+        LogCompleted(logger, unlimited ? LogLevel.Debug : LogLevel.Information, request.PromptKey, request.OrgId, settings.ProviderName, model, run.Calls,
+            run.InputTokens, run.OutputTokens, (long)duration.TotalMilliseconds);
 
         var usage = new TokenUsage(request.OrgId, request.SessionId, request.PromptKey, settings.ProviderName, model, run.InputTokens, run.OutputTokens);
         foreach (var sink in usageSinks)
@@ -241,8 +243,8 @@ internal sealed partial class PromptRunner(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Prompt {PromptKey} for organisation {OrgId} answered by {Provider}/{Model} in {Calls} call(s): {InputTokens} tokens in, {OutputTokens} out, {ElapsedMs} ms")]
-    private static partial void LogCompleted(ILogger logger, string promptKey, Guid orgId, string provider, string model, int calls, int inputTokens, int outputTokens, long elapsedMs);
+    [LoggerMessage(Message = "Prompt {PromptKey} for organisation {OrgId} answered by {Provider}/{Model} in {Calls} call(s): {InputTokens} tokens in, {OutputTokens} out, {ElapsedMs} ms")]
+    private static partial void LogCompleted(ILogger logger, LogLevel level, string promptKey, Guid orgId, string provider, string model, int calls, int inputTokens, int outputTokens, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Prompt {PromptKey} exceeds the context: document cut into {Chunks} chunks of at most {ChunkTokens} tokens")]
     private static partial void LogChunked(ILogger logger, string promptKey, int chunks, int chunkTokens);
