@@ -4,7 +4,7 @@
 # and reads their outcome from the Analyzer's own tables. Prints jobs/s, p50/p95 time to `succeeded`, and the
 # succeeded / failed / lost / duplicated counts against the issue's targets (>= 300 jobs/s, 0 lost, 0 duplicated).
 #
-# What runs: the fleet (deploy/local/fleet.sh; started here with CONFIGURATION=$CONFIGURATION when it is not running,
+# What runs: the fleet's admin, analyzer and gateway (deploy/local/fleet.sh with FLEET_APPS; started here with CONFIGURATION=$CONFIGURATION when it is not running,
 # and then stopped at the end), whose Analyzer on :8082 serves the API and also consumes jobs, plus WORKERS (2) more
 # `Analyzer.dll --role worker` processes on free ports with the fleet's environment, stopped on exit.
 # The client is tests/Benchmarks/Jobs (JobsBench.dll, built by `make build`).
@@ -25,6 +25,7 @@
 # Environment (defaults):
 #   QUICK=1          a smoke run: N=200
 #   N (2000; QUICK 200)  CONCURRENCY (32 submissions in flight)  CEILING (600 s after the last submission)
+#   WARMUP (90)      jobs submitted and finished before the measured run (0: none; they are not counted)
 #   WORKERS (2)      extra --role worker processes     PROMPTS (p1,p2,p3,p4,p5)
 #   WORKER_ENV       more VAR=value settings for the extra workers only, to try one before making it the Analyzer's
 #                    own, e.g. WORKER_ENV="Jobs__ConsumerConcurrency=16 ConnectionStrings__Postgres=...;Maximum Pool Size=20"
@@ -45,6 +46,7 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 QUICK="${QUICK:-0}"
 if [[ $QUICK == 1 ]]; then N="${N:-200}"; else N="${N:-2000}"; fi
 CONCURRENCY="${CONCURRENCY:-32}"
+WARMUP="${WARMUP:-90}"
 CEILING="${CEILING:-600}"
 WORKERS="${WORKERS:-2}"
 PROMPTS="${PROMPTS:-p1,p2,p3,p4,p5}"
@@ -53,6 +55,8 @@ ADMIN_PORT="${ADMIN_PORT:-8081}"
 PG_PORT="${PG_PORT:-55432}"
 BENCH_RPM=1000000
 GC_SERVER="${DOTNET_gcServer:-0}" # as deploy/local/fleet.sh runs the fleet
+# the apps the benchmark needs (deploy/local/fleet.sh starts, checks and stops only these); FLEET_APPS="" for all
+export FLEET_APPS="${FLEET_APPS-admin analyzer gateway}"
 START_SECONDS=$SECONDS
 
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -73,6 +77,7 @@ for v in N CONCURRENCY CEILING; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
 done
 [[ $WORKERS =~ ^[0-9]+$ ]] || die "WORKERS must be a number, got '$WORKERS'"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number, got '$WARMUP'"
 read -ra WORKER_EXTRA_ENV <<<"${WORKER_ENV:-}"
 for e in "${WORKER_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "WORKER_ENV must be VAR=value words, got '$e'"; done
 [[ $PROMPTS =~ ^p[1-5](,p[1-5])*$ ]] || die "PROMPTS must be like p1,p2,p3, got '$PROMPTS'"
@@ -221,11 +226,21 @@ done
 log "gateway quota for the demo key: ${quota:-unknown} requests a minute"
 
 # ---------------------------------------------------------------------------------------------------------------
+# warm-up: fresh processes spend their first seconds in the JIT, loading the tokenizer's vocabulary and opening
+# connections; WARMUP jobs run first, unmeasured, so the figures are those of a running service
+if ((WARMUP > 0)); then
+  log "warm-up: $WARMUP jobs (not measured; log $LOG_DIR/jobs-warmup.log)"
+  PGPASSFILE="$LOCAL_DIR/pgpass" N=$WARMUP CONCURRENCY=$CONCURRENCY CEILING=$CEILING PROMPTS=$PROMPTS GATEWAY_URL=$GATEWAY_URL \
+    PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=analyzer" BENCH_DESCRIPTION="warm-up" \
+    dotnet "$BENCH_DLL" >"$LOG_DIR/jobs-warmup.log" 2>&1 8>&- || die_with_log "the warm-up run failed" "$LOG_DIR/jobs-warmup.log"
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
 # the benchmark
 STAMP=$(date +%Y%m%d-%H%M%S)
 SUMMARY="$BENCH_DIR/jobs-summary-$STAMP.txt"
 description="workers: the fleet's Analyzer (API + consumer) and $WORKERS x --role worker; Jobs:ConsumerConcurrency per process \
-8 (default)${WORKER_ENV:+; extra workers also with $WORKER_ENV}; AI provider offline; DOTNET_gcServer=$GC_SERVER; $(nproc) cores, everything on one machine"
+8 (default)${WORKER_ENV:+; extra workers also with $WORKER_ENV}; $WARMUP warm-up jobs before (not counted); AI provider offline; DOTNET_gcServer=$GC_SERVER; $(nproc) cores, everything on one machine"
 # CPU time per component over the client's run (submissions and waiting), from /proc: where the machine's time goes
 CLK_TCK=$(getconf CLK_TCK)
 pid_file_pid() { if [[ -s $LOCAL_DIR/run/$1.pid ]]; then cat "$LOCAL_DIR/run/$1.pid"; fi; }
