@@ -4,11 +4,118 @@ using System.Text.RegularExpressions;
 namespace Platform.AI.Offline;
 
 /// <summary>
-/// The Evaluator's external review and delta without a model, built from the alignment table it computed (passed as
-/// the <c>alignment</c> variable: a score line, then one line per requirement <c>n. [status] text (proposal...)</c>).
+/// The Evaluator's reviews without a model. External review and delta are built from the alignment table it computed
+/// (passed as the <c>alignment</c> variable: a score line, then one line per requirement
+/// <c>n. [status] text (proposal...)</c>); the internal review checks each rule of the guidelines (the
+/// <c>guidelines</c> variable: <c>## Title (scope)</c> then the text, per guideline) against the proposal's sentences.
 /// </summary>
 internal static partial class AlignmentReview
 {
+    /// <summary>Share of a rule's terms the best proposal sentence holds for the rule to count as followed / partly.</summary>
+    private const double Follows = 0.6;
+    private const double Partly = 0.3;
+
+    public static string Internal(string guidelines, AnalysedDocument proposal)
+    {
+        var parsed = ParseGuidelines(guidelines);
+        var sb = new StringBuilder(OfflineEngine.Disclaimer());
+        sb.AppendLine("## Review against the organisation's guidelines");
+        if (parsed.Count == 0)
+        {
+            sb.AppendLine("No guidelines apply to this organisation: there is nothing to review the proposal against.");
+            return sb.ToString();
+        }
+
+        sb.Append(parsed.Count).AppendLine(parsed.Count == 1 ? " guideline applies." : " guidelines apply.").AppendLine();
+        var fixes = new List<string>();
+        foreach (var (title, rules) in parsed)
+        {
+            sb.Append("### ").AppendLine(title);
+            foreach (var rule in rules)
+            {
+                var ruleTerms = Platform.AI.Text.WordTokenizer.Terms(rule).Distinct(StringComparer.Ordinal).ToList();
+                if (ruleTerms.Count < 2)
+                {
+                    continue;
+                }
+
+                var best = proposal.Sentences
+                    .Select(s => (Sentence: s, Share: (double)ruleTerms.Count(s.Terms.Contains) / ruleTerms.Count))
+                    .OrderByDescending(x => x.Share).ThenBy(x => x.Sentence.Index)
+                    .FirstOrDefault();
+                var verdict = best.Sentence is null || best.Share < Partly ? "no" : best.Share < Follows ? "partly" : "yes";
+
+                // The matching sentence states other figures than the rule (a cap, a share, a deadline): worth a check.
+                var differing = verdict == "no" || !Figures().IsMatch(best.Sentence!.Text) ? []
+                    : Figures().Matches(rule).Select(m => m.Value.Trim()).Except(Figures().Matches(best.Sentence.Text).Select(m => m.Value.Trim())).ToList();
+                sb.Append("- Follows \u201C").Append(OfflineEngine.Truncate(rule.Trim(), 240)).Append("\u201D: ").Append(verdict);
+                if (differing.Count > 0)
+                {
+                    verdict = "check";
+                    sb.Append(", but the figures differ (the guideline says ").Append(string.Join(", ", differing)).Append(')');
+                }
+
+                if (verdict != "no")
+                {
+                    sb.Append(": ").Append(OfflineEngine.Cite(proposal, best.Sentence!, 240));
+                }
+
+                sb.AppendLine();
+                if (verdict != "yes")
+                {
+                    fixes.Add((verdict == "no" ? "Address the guideline " : "Check the guideline ") + $"\u201C{title}\u201D: {OfflineEngine.Truncate(rule.Trim(), 200)}");
+                }
+            }
+
+            sb.AppendLine();
+        }
+
+        sb.AppendLine("## Most important internal fixes");
+        if (fixes.Count == 0)
+        {
+            sb.AppendLine("1. None: every guideline rule is reflected in a proposal passage.");
+        }
+
+        for (var i = 0; i < Math.Min(3, fixes.Count); i++)
+        {
+            sb.Append(i + 1).Append(". ").AppendLine(fixes[i]);
+        }
+
+        return sb.ToString();
+    }
+
+    // "## Title (scope)" starts a guideline; its text's sentences are the rules.
+    private static List<(string Title, IReadOnlyList<string> Rules)> ParseGuidelines(string guidelines)
+    {
+        var parsed = new List<(string Title, IReadOnlyList<string> Rules)>();
+        string? title = null;
+        var body = new StringBuilder();
+        foreach (var line in guidelines.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                Flush();
+                title = line[3..].Trim();
+                body.Clear();
+            }
+            else
+            {
+                body.AppendLine(line);
+            }
+        }
+
+        Flush();
+        return parsed;
+
+        void Flush()
+        {
+            if (title is not null)
+            {
+                parsed.Add((title, Platform.AI.Text.SentenceSplitter.SplitToStrings(body.ToString())));
+            }
+        }
+    }
+
     public static string External(string alignment)
     {
         var (score, rows) = Parse(alignment);
@@ -125,6 +232,9 @@ internal static partial class AlignmentReview
 
     [GeneratedRegex(@"^(\d+)\. \[(covered|partial|missing)\] (.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex RowPattern();
+
+    [GeneratedRegex(@"\d+(?:[.,]\d+)*\s*(?:%|percent\b)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Figures();
 
     [GeneratedRegex(@"budget|cost|eligib|deadline|due|submit|cap|exceed", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Sensitive();

@@ -45,6 +45,7 @@ internal static partial class OfflineEngine
             "analyzer.p3" => ProposalReview.Methodology(document),
             "analyzer.p4" => ProposalReview.RisksAndCompliance(document),
             "analyzer.p5" => ProposalReview.Recommendations(document),
+            "evaluator.internal" when variables.ContainsKey("guidelines") => AlignmentReview.Internal(Variable(variables, "guidelines") ?? string.Empty, document),
             "evaluator.external" when Variable(variables, "alignment") is { } alignment => AlignmentReview.External(alignment),
             "evaluator.delta" when Variable(variables, "alignment") is { } alignment => AlignmentReview.Delta(alignment),
             _ when key.EndsWith(".followup", StringComparison.Ordinal) || key == "chatbot.answer" || question is not null =>

@@ -28,6 +28,13 @@ public sealed class GuidelinesUseTests
             Assert.That((string?)all["guidelines"]!["source"], Does.EndWith("organisation"));
             Assert.That((int)one["guidelines"]!["count"]!, Is.EqualTo(1));
             Assert.That(Used(one, "organisation"), Is.EqualTo(new[] { budget }));
+
+            // Offline, the internal review checks each guideline rule against the proposal's sentences.
+            Assert.That((string?)one["internal_analysis"]!["content"], Does.Contain("### Budget rule (organisation guideline)")
+                .And.Contain("Follows \u201COverheads may not exceed 7 percent of direct costs.\u201D: ")
+                .And.Contain("indirect costs are capped at seven percent")
+                .And.Not.Contain("Safeguarding rule"));
+            Assert.That((string?)stranger["internal_analysis"]!["content"], Does.Contain("No guidelines apply"));
             Assert.That((int)stranger["guidelines"]!["count"]!, Is.Zero, "another organisation's guideline is never used");
             Assert.That((string?)stranger["guidelines"]!["source"], Is.EqualTo("none"));
         });
@@ -65,6 +72,11 @@ public sealed class GuidelinesUseTests
                 Assert.That((string?)withOverride["guidelines"]!["source"], Is.EqualTo("global+organisation"));
 
                 Assert.That(Used(plainAgain, "global"), Does.Contain(globalBudget), "another organisation's override changes nothing for others");
+                Assert.That((string?)withGlobalsOnly["internal_analysis"]!["content"], Does.Contain($"### Budget rule {tag} (global guideline)")
+                    .And.Contain("Overheads may not exceed 7 percent"));
+                Assert.That((string?)withOverride["internal_analysis"]!["content"],
+                    Does.Contain($"### budget RULE {tag} (organisation guideline, replaces the global one of this title)")
+                    .And.Contain("Overheads may not exceed 10 percent").And.Not.Contain($"### Budget rule {tag} (global guideline)"));
                 Assert.That(Used(session, "organisation"), Is.EqualTo(new[] { own }), "the session keeps which guidelines were used");
                 Assert.That(Used(session, "global"), Does.Contain(globalReporting).And.Not.Contain(globalBudget));
             });
