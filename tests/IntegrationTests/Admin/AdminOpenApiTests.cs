@@ -6,7 +6,7 @@ namespace Platform.IntegrationTests.Admin;
 public sealed class AdminOpenApiTests
 {
     [Test]
-    public async Task OpenApiDocument_ListsAll26PublicEndpoints()
+    public async Task OpenApiDocument_ListsAll27PublicEndpoints()
     {
         using var response = await Fleet.App("admin").Client.GetAsync("openapi/v1.json");
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -16,8 +16,8 @@ public sealed class AdminOpenApiTests
             .SelectMany(p => p.Value.EnumerateObject().Select(op => op.Value.GetProperty("operationId").GetString()))
             .ToList();
 
-        Assert.That(operations, Has.Count.EqualTo(26));
+        Assert.That(operations, Has.Count.EqualTo(27));
         Assert.That(operations, Is.Unique);
-        Assert.That(operations, Does.Contain("RevokeApiKey").And.Contain("ActivatePromptVersion").And.Contain("UploadGuideline"));
+        Assert.That(operations, Does.Contain("RevokeApiKey").And.Contain("ActivatePromptVersion").And.Contain("UploadGuideline").And.Contain("ListEffectiveGuidelines"));
     }
 }
