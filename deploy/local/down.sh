@@ -184,6 +184,9 @@ else
     summary+=("redis was not running")
 fi
 
+# MariaDB (deploy/local/mariadb.sh)
+"$ROOT/deploy/local/mariadb.sh" down 9>&- && summary+=("mariadb stopped or not running")
+
 # ---------------------------------------------------------------------------------------------------------------
 if ((PURGE)); then
     case $LOCAL_DIR in

@@ -15,7 +15,17 @@ APPS=(
   "chatbot|services/Chatbot|Chatbot|${CHATBOT_PORT:-8083}"
   "evaluator|services/Evaluator|Evaluator|${EVALUATOR_PORT:-8084}"
   "gateway|gateway|Gateway|${GATEWAY_PORT:-8080}"
+  "web|services/Web|Web|${WEB_PORT:-8090}"
 )
+# FLEET_APPS="admin analyzer gateway": only those apps (a benchmark that needs no more); default every app
+if [[ -n ${FLEET_APPS:-} ]]; then
+  read -ra only <<<"$FLEET_APPS"
+  selected=()
+  for entry in "${APPS[@]}"; do
+    for name in "${only[@]}"; do [[ $entry == "$name|"* ]] && selected+=("$entry"); done
+  done
+  APPS=("${selected[@]}")
+fi
 
 log() { printf '[fleet] %s\n' "$*"; }
 
@@ -57,6 +67,9 @@ start() {
   export ReverseProxy__Clusters__analyzer__Destinations__primary__Address="http://127.0.0.1:${ANALYZER_PORT:-8082}/"
   export ReverseProxy__Clusters__chatbot__Destinations__primary__Address="http://127.0.0.1:${CHATBOT_PORT:-8083}/"
   export ReverseProxy__Clusters__evaluator__Destinations__primary__Address="http://127.0.0.1:${EVALUATOR_PORT:-8084}/"
+  # The Web UI talks only to the gateway; its cookie keys live under .local so a restart keeps people signed in.
+  export Web__GatewayAddress="http://127.0.0.1:${GATEWAY_PORT:-8080}/"
+  export Web__KeysDirectory="$LOCAL_DIR/web-keys"
 
   # Services first; the gateway probes its destinations from the start, so it starts once they answer.
   for entry in "${APPS[@]}"; do

@@ -154,6 +154,10 @@ pkg_installed rabbitmq-server || missing+=(rabbitmq-server)
 pkg_installed redis-server || missing+=(redis-server)
 [[ -x $PGBIN/pg_ctl ]] || missing+=(postgresql-15)
 command -v openssl >/dev/null || missing+=(openssl)
+# the legacy MySQL/MariaDB source of the data migration (deploy/local/mariadb.sh, services/Migrator)
+pkg_installed mariadb-server || missing+=(mariadb-server)
+# the browser tests (tests/BrowserTests) drive Debian's chromium; Playwright never downloads a browser
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
     APT_LOG=$LOG_DIR/apt.log
     mkdir -p "$LOG_DIR"
@@ -404,7 +408,8 @@ else
         die_with_logs "rabbitmq did not start within ${STARTUP_TIMEOUT}s" "$RMQ_START_LOG" "$RMQ_LOG"
 fi
 # the user, its password and permissions, in one rabbitmqctl call (definitions arrive on stdin, never in argv)
-# (vhost platform-test is the tests' own, so a test run never competes with `make run`'s consumers)
+# (vhost platform-test is for tests run by hand with TEST_RABBIT_VHOST; every test run otherwise makes a vhost of its
+# own, named like its database, so fleets running at the same time never take each other's messages)
 printf '{"users":[{"name":"%s","password":"%s","tags":["administrator"]}],"vhosts":[{"name":"/"},{"name":"platform-test"}],"permissions":[{"user":"%s","vhost":"/","configure":".*","write":".*","read":".*"},{"user":"%s","vhost":"platform-test","configure":".*","write":".*","read":".*"}]}\n' \
     "${SECRET[RABBITMQ_USER]}" "${SECRET[RABBITMQ_PASSWORD]}" "${SECRET[RABBITMQ_USER]}" "${SECRET[RABBITMQ_USER]}" |
     rabbitmqctl import_definitions --format json >"$LOG_DIR/rabbitmq-definitions.log" 2>&1 ||
@@ -424,6 +429,9 @@ else
 fi
 wait_until "$STARTUP_TIMEOUT" redis_pong ||
     die_with_logs "redis does not answer PING on 127.0.0.1:$REDIS_PORT after ${STARTUP_TIMEOUT}s" "$REDIS_LOG"
+
+# MariaDB, the legacy source for services/Migrator and its tests
+"$ROOT/deploy/local/mariadb.sh" up 9>&- || die "mariadb: deploy/local/mariadb.sh up failed"
 
 # ---------------------------------------------------------------------------------------------------------------
 mgmt=""

@@ -30,9 +30,6 @@ public sealed class BrowserSetup
     public async Task StartAsync()
     {
         Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: deploy/local/up.sh installs Debian's chromium (make test runs it).");
-        // The integration tests run their fleet at the same time (make test): this fleet's consumers must not take
-        // their messages, nor they this fleet's, so it uses a broker vhost of its own (made by deploy/local/up.sh).
-        Environment.SetEnvironmentVariable("TEST_RABBIT_VHOST", "platform-browser-test");
         await Fleet.StartAsync();
         Key = await TestKey.CreateAsync("analyzer", "chatbot", "evaluator", "admin", "ops");
 

@@ -69,6 +69,7 @@ public static class Fleet
         await server.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{TestEnvironment.Database}\" WITH (FORCE)", server);
         await drop.ExecuteNonQueryAsync();
+        await RabbitVirtualHosts.DeleteAsync(TestEnvironment.RabbitVirtualHost);
     }
 
     /// <summary>Configuration every app gets: its own role on the test database, the test broker vhost, secrets.</summary>
@@ -113,6 +114,20 @@ public static class Fleet
         }
     }
 
+    private static async Task<IReadOnlySet<string>> TestDatabasesAsync(NpgsqlConnection server)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        await using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @prefix", server);
+        list.Parameters.AddWithValue("prefix", TestEnvironment.DatabasePrefix + "%");
+        await using var reader = await list.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     /// <summary>Drops and recreates the test database with the production layout from deploy/sql/schemas.sql.</summary>
     public static async Task ResetDatabaseAsync()
     {
@@ -120,6 +135,7 @@ public static class Fleet
         {
             await server.OpenAsync();
             await DropAbandonedTestDatabasesAsync(server);
+            await RabbitVirtualHosts.DeleteAbandonedAsync(await TestDatabasesAsync(server));
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{TestEnvironment.Database}\" ENCODING 'UTF8'", server);
             await create.ExecuteNonQueryAsync();
         }
@@ -130,5 +146,6 @@ public static class Fleet
         await db.OpenAsync();
         await using var apply = new NpgsqlCommand(layout, db);
         await apply.ExecuteNonQueryAsync();
+        await RabbitVirtualHosts.CreateAsync(TestEnvironment.RabbitVirtualHost);
     }
 }

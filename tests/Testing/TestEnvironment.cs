@@ -14,7 +14,12 @@ public static class TestEnvironment
     /// <summary>This run's database (override with TEST_DATABASE).</summary>
     public static string Database { get; } =
         Environment.GetEnvironmentVariable("TEST_DATABASE") ?? $"{DatabasePrefix}{Environment.ProcessId}_{DateTime.UtcNow:HHmmss}";
-    public const string RabbitVirtualHost = "platform-test";
+    /// <summary>
+    /// This run's broker virtual host, named like its database (TEST_RABBIT_VHOST overrides it): fleets running at the
+    /// same time (the test projects of one <c>make test</c>) must not take each other's messages. Made by
+    /// <see cref="Fleet.ResetDatabaseAsync"/>, removed by <see cref="Fleet.StopAsync"/>.
+    /// </summary>
+    public static string RabbitVirtualHost => Environment.GetEnvironmentVariable("TEST_RABBIT_VHOST") ?? Database;
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> Secrets = new(ReadSecrets);
 

@@ -152,7 +152,11 @@ public sealed partial class ChatService(
 
         var sources = chat.Passages.Select(p => new
         {
-            number = p.Source.Number, title = p.Source.Title, page = p.Source.Page, paragraph = p.Source.Paragraph, text = p.Text,
+            number = p.Source.Number,
+            title = p.Source.Title,
+            page = p.Source.Page,
+            paragraph = p.Source.Paragraph,
+            text = p.Text,
         });
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -55,7 +55,15 @@ public sealed class ChatStore(NpgsqlDataSource db)
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new
         {
-            sessionId, questionId, question, answerId, answer, refinedQuery, context = Jsonb.Serialize(context), askedAt, answeredAt,
+            sessionId,
+            questionId,
+            question,
+            answerId,
+            answer,
+            refinedQuery,
+            context = Jsonb.Serialize(context),
+            askedAt,
+            answeredAt,
         }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
     }

@@ -20,8 +20,15 @@ public sealed class DocumentStore(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql, new
         {
-            document.Id, orgId, document.Title, document.FileName, document.ContentType, document.SizeBytes, document.Status,
-            document.CreatedAt, document.UpdatedAt,
+            document.Id,
+            orgId,
+            document.Title,
+            document.FileName,
+            document.ContentType,
+            document.SizeBytes,
+            document.Status,
+            document.CreatedAt,
+            document.UpdatedAt,
         }, cancellationToken: ct));
     }
 
