@@ -57,6 +57,7 @@ public sealed class DeployConsistencyTests
     [TestCase("analyzer")]
     [TestCase("chatbot")]
     [TestCase("evaluator")]
+    [TestCase("web")]
     public void EachApp_HasADockerfile_AComposeServiceAndAK8sManifest(string app)
     {
         Assert.That(File.Exists(Path.Combine(Root, "deploy", "docker", $"Dockerfile.{app}")), Is.True);
