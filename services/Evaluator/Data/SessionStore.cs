@@ -111,16 +111,7 @@ public sealed class SessionStore(NpgsqlDataSource db)
 
     public async Task<Page<SessionSummary>> ListAsync(Guid orgId, string? userId, int pageSize, Cursor? after, CancellationToken ct)
     {
-        const string sql = """
-            SELECT id, user_id, proposal_name, tor_name, status, created_at, updated_at FROM sessions
-            WHERE org_id = @orgId AND (@userId::text IS NULL OR user_id = @userId)
-              AND (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
-            ORDER BY created_at DESC, id DESC
-            LIMIT @take
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        var rows = (await conn.QueryAsync<SessionSummary>(new CommandDefinition(sql,
-            new { orgId, userId, afterAt = after?.At, afterId = after?.Id, take = pageSize + 1 }, cancellationToken: ct))).AsList();
+        var rows = await SessionTables.ListSessionsAsync<SessionSummary>(db, "id, user_id, proposal_name, tor_name, status, created_at, updated_at", orgId, userId, pageSize, after?.At, after?.Id, ct);
         return Page.From(rows, pageSize, s => new Cursor(s.CreatedAt, s.Id));
     }
 

@@ -12,6 +12,27 @@ public sealed record Followup(Guid Id, string Question, string Answer, DateTimeO
 /// </summary>
 public static class SessionTables
 {
+    /// <summary>
+    /// One keyset page of the organisation's sessions, newest first, optionally of one user: at most
+    /// <paramref name="pageSize"/> + 1 rows (the extra one tells there is a next page), after the cursor
+    /// (<paramref name="afterAt"/>, <paramref name="afterId"/>) when given. <paramref name="columns"/> is the service's
+    /// own column list (a constant of the service, never input).
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> ListSessionsAsync<T>(
+        NpgsqlDataSource db, string columns, Guid orgId, string? userId, int pageSize, DateTimeOffset? afterAt, Guid? afterId, CancellationToken ct)
+    {
+        var sql = $"""
+            SELECT {columns} FROM sessions
+            WHERE org_id = @orgId AND (@userId::text IS NULL OR user_id = @userId)
+              AND (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
+            ORDER BY created_at DESC, id DESC
+            LIMIT @take
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return (await conn.QueryAsync<T>(new CommandDefinition(sql,
+            new { orgId, userId, afterAt, afterId, take = pageSize + 1 }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>Deletes one of the organisation's sessions (follow-ups and feedback go with it); false if none.</summary>
     public static async Task<bool> DeleteSessionAsync(NpgsqlDataSource db, Guid orgId, Guid id, CancellationToken ct)
     {
