@@ -85,7 +85,7 @@ public static class Fleet
         ["Jobs__AllowPrivateCallbacks"] = "true",
     };
 
-    /// <summary>Test databases of earlier runs that ended without cleaning up (nobody is connected to them).</summary>
+    /// <summary>Test databases of earlier runs that ended without cleaning up (their process is gone, nobody is connected).</summary>
     private static async Task DropAbandonedTestDatabasesAsync(NpgsqlConnection server)
     {
         var names = new List<string>();
@@ -96,7 +96,11 @@ public static class Fleet
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                names.Add(reader.GetString(0));
+                var name = reader.GetString(0);
+                if (TestEnvironment.IsAbandoned(name))
+                {
+                    names.Add(name);
+                }
             }
         }
 
@@ -114,20 +118,6 @@ public static class Fleet
         }
     }
 
-    private static async Task<IReadOnlySet<string>> TestDatabasesAsync(NpgsqlConnection server)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        await using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @prefix", server);
-        list.Parameters.AddWithValue("prefix", TestEnvironment.DatabasePrefix + "%");
-        await using var reader = await list.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
-
     /// <summary>Drops and recreates the test database with the production layout from deploy/sql/schemas.sql.</summary>
     public static async Task ResetDatabaseAsync()
     {
@@ -135,7 +125,7 @@ public static class Fleet
         {
             await server.OpenAsync();
             await DropAbandonedTestDatabasesAsync(server);
-            await RabbitVirtualHosts.DeleteAbandonedAsync(await TestDatabasesAsync(server));
+            await RabbitVirtualHosts.DeleteAbandonedAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{TestEnvironment.Database}\" ENCODING 'UTF8'", server);
             await create.ExecuteNonQueryAsync();
         }

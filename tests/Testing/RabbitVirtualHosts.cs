@@ -37,13 +37,13 @@ public static class RabbitVirtualHosts
         }
     }
 
-    /// <summary>Test vhosts (prefix <see cref="TestEnvironment.DatabasePrefix"/>) whose run has no database any more.</summary>
-    public static async Task DeleteAbandonedAsync(IReadOnlySet<string> liveDatabases)
+    /// <summary>Test vhosts (prefix <see cref="TestEnvironment.DatabasePrefix"/>) of runs that have ended.</summary>
+    public static async Task DeleteAbandonedAsync()
     {
         var listed = await RunAsync("list_vhosts --silent --no-table-headers name", null);
         foreach (var vhost in listed.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (vhost.StartsWith(TestEnvironment.DatabasePrefix, StringComparison.Ordinal) && !liveDatabases.Contains(vhost))
+            if (TestEnvironment.IsAbandoned(vhost))
             {
                 await DeleteAsync(vhost);
             }

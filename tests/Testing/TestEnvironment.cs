@@ -60,6 +60,40 @@ public static class TestEnvironment
     public static string BuildConfiguration =>
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
+    /// <summary>
+    /// Whether a test database or vhost named <c>{prefix}{pid}_{time}</c> belongs to a run that has ended: its process
+    /// is gone. (A live run's database can have no connection yet, and its vhost no database yet, while it starts.)
+    /// </summary>
+    public static bool IsAbandoned(string name)
+    {
+        if (!name.StartsWith(DatabasePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = name[DatabasePrefix.Length..];
+        var underscore = rest.IndexOf('_', StringComparison.Ordinal);
+        if (underscore <= 0 || !int.TryParse(rest[..underscore], out var pid))
+        {
+            return true;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return name != Database;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
     private static int IntVar(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) ? value : fallback;
 
