@@ -43,5 +43,7 @@ public sealed class ChatbotTests : BrowserTest
         await Page.ReloadAsync();
         await Expect(Page.Locator("#messages li.user")).ToContainTextAsync("per diem in rural districts");
         await Expect(Page.Locator("#messages li.assistant [data-citation]").First).ToContainTextAsync(title);
+        // ... with the cited passage itself, as stored with the answer.
+        await Expect(Page.Locator("#messages li.assistant [data-citation] blockquote").First).ToContainTextAsync("45 EUR");
     }
 }

@@ -91,7 +91,11 @@ public sealed class ChatStore(NpgsqlDataSource db)
         }
 
         var messages = (await grid.ReadAsync<MessageRow>())
-            .Select(m => new MessageView(m.Id, m.Role, m.Content, m.RefinedQuery, Cited(m.Context), m.CreatedAt))
+            .Select(m =>
+            {
+                var passages = CitedPassages(m.Context);
+                return new MessageView(m.Id, m.Role, m.Content, m.RefinedQuery, [.. passages.Select(p => p.Source)], passages, m.CreatedAt);
+            })
             .ToList();
         return new Session(summary.Id, summary.UserId, summary.Title, messages, summary.CreatedAt, summary.UpdatedAt);
     }
@@ -118,9 +122,9 @@ public sealed class ChatStore(NpgsqlDataSource db)
     }
 
     // A question's context is '{}': no passages.
-    private static IReadOnlyList<Citation> Cited(MessageContext? context) =>
+    private static IReadOnlyList<RetrievedPassage> CitedPassages(MessageContext? context) =>
         context?.Retrieved is { } retrieved && context.Cited is { } cited
-            ? [.. retrieved.Where(r => cited.Contains(r.Source.Number)).Select(r => r.Source)]
+            ? [.. retrieved.Where(r => cited.Contains(r.Source.Number))]
             : [];
 
     private sealed record MessageRow(Guid Id, string Role, string Content, string? RefinedQuery, MessageContext? Context, DateTimeOffset CreatedAt);

@@ -34,8 +34,10 @@ public sealed record ChatAnswer(
 
 public sealed record SessionSummary(Guid Id, string UserId, string? Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>A stored message; for an answer, its citations and the cited passages with their text.</summary>
 public sealed record MessageView(
-    Guid Id, string Role, string Content, string? RefinedQuery, IReadOnlyList<Citation> Citations, DateTimeOffset CreatedAt);
+    Guid Id, string Role, string Content, string? RefinedQuery, IReadOnlyList<Citation> Citations,
+    IReadOnlyList<RetrievedPassage> Sources, DateTimeOffset CreatedAt);
 
 public sealed record Session(Guid Id, string UserId, string? Title, IReadOnlyList<MessageView> Messages, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

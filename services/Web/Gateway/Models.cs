@@ -106,7 +106,14 @@ public sealed record ChatAnswer(
 
 public sealed record ChatSessionSummary(Guid Id, string UserId, string? Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record ChatMessage(Guid Id, string Role, string Content, string? RefinedQuery, IReadOnlyList<Citation>? Citations, DateTimeOffset CreatedAt);
+public sealed record ChatMessage(
+    Guid Id, string Role, string Content, string? RefinedQuery, IReadOnlyList<Citation>? Citations,
+    IReadOnlyList<RetrievedPassage>? Sources, DateTimeOffset CreatedAt)
+{
+    /// <summary>The text of a cited passage, as stored with the answer.</summary>
+    public string? PassageOf(Citation citation) =>
+        Sources?.FirstOrDefault(s => s.Source.DocumentId == citation.DocumentId && s.Source.Chunk == citation.Chunk)?.Text;
+}
 
 public sealed record ChatSession(Guid Id, string UserId, string? Title, IReadOnlyList<ChatMessage> Messages, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

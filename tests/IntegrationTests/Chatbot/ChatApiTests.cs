@@ -70,6 +70,11 @@ public sealed partial class ChatApiTests
         Assert.That((string?)messages[2]!["refined_query"], Does.Contain("partners").And.Contain("Aurora"));
         Assert.That((Guid)messages[3]!["id"]!, Is.EqualTo((Guid)second["message_id"]!));
         Assert.That(messages[3]!["citations"]!.AsArray().Select(c => (Guid)c!["document_id"]!), Has.All.EqualTo(aurora).And.Not.Empty);
+        var storedSources = messages[3]!["sources"]!.AsArray();
+        Assert.That(storedSources.Select(s => (int)s!["source"]!["number"]!),
+            Is.EquivalentTo(messages[3]!["citations"]!.AsArray().Select(c => (int)c!["number"]!)), "the cited passages come back with the answer");
+        Assert.That(storedSources.Select(s => (string?)s!["text"]), Has.All.Not.Empty);
+        Assert.That(messages[2]!["sources"]!.AsArray(), Is.Empty, "a question cites nothing");
         var storedContext = await OrganizationsApiTests.CountAsync(
             "SELECT jsonb_array_length(context->'retrieved')::bigint FROM chatbot.messages WHERE id = @id", ("id", (Guid)second["message_id"]!));
         Assert.That(storedContext, Is.EqualTo(second["sources"]!.AsArray().Count).And.GreaterThan(0), "the retrieved context is stored");
