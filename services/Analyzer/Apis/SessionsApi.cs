@@ -37,13 +37,13 @@ public static class SessionsApi
     public static async Task<Results<Ok<Page<SessionSummary>>, ValidationProblem>> ListSessionsAsync(
         CallerIdentity caller, SessionStore sessions, [FromQuery(Name = "user_id")] string? userId, int? limit, string? cursor, CancellationToken ct)
     {
-        var validation = Cursor.ValidatePage(limit, cursor, out var pageSize, out var after).Text("user_id", userId, 200, required: false);
+        var validation = Cursor.ValidateSessionList(userId, limit, cursor, out var user, out var pageSize, out var after);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        return TypedResults.Ok(await sessions.ListAsync(caller.OrgId, string.IsNullOrWhiteSpace(userId) ? null : userId, pageSize, after, ct));
+        return TypedResults.Ok(await sessions.ListAsync(caller.OrgId, user, pageSize, after, ct));
     }
 
     public static async Task<Results<Ok<Session>, NotFound>> GetSessionAsync(Guid id, CallerIdentity caller, SessionStore sessions, CancellationToken ct) =>
@@ -95,9 +95,7 @@ public static class SessionsApi
     public static async Task<Results<Created<FeedbackRecord>, NotFound, ValidationProblem>> GiveFeedbackAsync(
         Guid id, FeedbackRequest request, CallerIdentity caller, SessionStore sessions, TimeProvider clock, CancellationToken ct)
     {
-        var validation = new Validation()
-            .Range("rating", request.Rating, 1, 5, required: true)
-            .Text("comment", request.Comment, 4_000, required: false);
+        var validation = new Validation().Feedback(request.Rating, request.Comment);
         string? section = null;
         if (!string.IsNullOrWhiteSpace(request.Section))
         {

@@ -23,13 +23,13 @@ public static class SessionsApi
     public static async Task<Results<Ok<Page<SessionSummary>>, ValidationProblem>> ListSessionsAsync(
         CallerIdentity caller, ChatStore store, [FromQuery(Name = "user_id")] string? userId, int? limit, string? cursor, CancellationToken ct)
     {
-        var validation = Cursor.ValidatePage(limit, cursor, out var pageSize, out var after).Text("user_id", userId, 200, required: false);
+        var validation = Cursor.ValidateSessionList(userId, limit, cursor, out var user, out var pageSize, out var after);
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
-        return TypedResults.Ok(await store.ListSessionsAsync(caller.OrgId, string.IsNullOrWhiteSpace(userId) ? null : userId.Trim(), pageSize, after, ct));
+        return TypedResults.Ok(await store.ListSessionsAsync(caller.OrgId, user, pageSize, after, ct));
     }
 
     public static async Task<Results<Ok<Session>, NotFound>> GetSessionAsync(Guid id, CallerIdentity caller, ChatStore store, CancellationToken ct) =>
@@ -41,9 +41,7 @@ public static class SessionsApi
     public static async Task<Results<Created<FeedbackRecord>, NotFound, ValidationProblem>> GiveFeedbackAsync(
         FeedbackRequest request, CallerIdentity caller, ChatStore store, TimeProvider clock, CancellationToken ct)
     {
-        var validation = new Validation()
-            .Range("rating", request.Rating, 1, 5, required: true)
-            .Text("comment", request.Comment, 4_000, required: false);
+        var validation = new Validation().Feedback(request.Rating, request.Comment);
         if (request.MessageId is null)
         {
             validation.Add("message_id", "The message_id field is required.");

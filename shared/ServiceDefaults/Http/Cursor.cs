@@ -48,6 +48,17 @@ public readonly record struct Cursor(DateTimeOffset At, Guid Id)
         return false;
     }
 
+    /// <summary>
+    /// Validates a session list's query (<c>user_id</c>, <c>limit</c>, <c>cursor</c>), as every service that keeps
+    /// sessions takes it; <paramref name="user"/> is the trimmed user id (as stored), null when none was given.
+    /// </summary>
+    public static Validation ValidateSessionList(
+        string? userId, int? limit, string? cursor, out string? user, out int pageSize, out Cursor? after)
+    {
+        user = string.IsNullOrWhiteSpace(userId) ? null : userId.Trim();
+        return ValidatePage(limit, cursor, out pageSize, out after).Text("user_id", userId, 200, required: false);
+    }
+
     /// <summary>Validates <c>limit</c> and <c>cursor</c> query values into a page request.</summary>
     public static Validation ValidatePage(int? limit, string? cursor, out int pageSize, out Cursor? after)
     {

@@ -17,6 +17,10 @@ public sealed partial class Validation
     /// <summary>The errors in the shape <c>ValidationProblem</c> takes.</summary>
     public Dictionary<string, string[]> Errors => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
+    /// <summary>Feedback on an answer or a session: <c>rating</c> 1..5 (required) and an optional <c>comment</c>.</summary>
+    public Validation Feedback(int? rating, string? comment) =>
+        Range("rating", rating, 1, 5, required: true).Text("comment", comment, 4_000, required: false);
+
     /// <summary>Records an error on <paramref name="field"/>.</summary>
     public Validation Add(string field, string message)
     {
