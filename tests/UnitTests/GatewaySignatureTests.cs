@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Platform.ServiceDefaults.Identity;
 
 namespace Platform.UnitTests;
@@ -61,5 +63,21 @@ public sealed class GatewaySignatureTests
         Assert.That(request.Headers.GetValues(IdentityHeaders.Timestamp), Is.EqualTo(new[] { "1700000000" }));
         var signature = request.Headers.GetValues(IdentityHeaders.Signature).Single();
         Assert.That(signer.Verify("GET", "/api/v1/x", "org-1", "key-1", "analyzer", "1700000000", signature), Is.True);
+    }
+
+    /// <summary>The definition the services and the gateway agree on, written plainly: the optimised computation must match it.</summary>
+    [TestCase("GET", "/api/v1/analyzer/sessions")]
+    [TestCase("post", "/api/v1/chatbot/documents/ärger ünd späß/€")]
+    [TestCase("PUT", "/")]
+    public void Signature_IsHmacSha256OfTheIdentityLines_Base64Url(string method, string path)
+    {
+        foreach (var p in new[] { path, path + new string('x', 3000) }) // the long one goes past the stack buffer
+        {
+            var payload = string.Join('\n', method.ToUpperInvariant(), p, "org", "key", "analyzer ops", "1764000000");
+            var expected = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(new string('s', 40)), Encoding.UTF8.GetBytes(payload)))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+            Assert.That(signer.Compute(method, p, "org", "key", "analyzer ops", "1764000000"), Is.EqualTo(expected));
+        }
     }
 }
