@@ -1,6 +1,8 @@
 using Platform.Gateway.Extensions;
 using Platform.ServiceDefaults;
 
+RuntimeTuning.ApplyBeforeStart(args);
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

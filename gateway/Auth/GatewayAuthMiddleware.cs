@@ -26,13 +26,14 @@ public sealed class GatewayAuthMiddleware(
     public const string ApiSecretHeader = "api-secret";
     private const string Challenge = "ApiKey realm=\"platform\", headers=\"api-key api-secret\"";
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not an async method: on the usual path (key answered from the cache, permit served locally) every check
+    // completes synchronously and the request goes straight on, without an async state machine per request.
+    public Task InvokeAsync(HttpContext context)
     {
         var scope = RequiredScope(context.Request.Path);
         if (scope is null)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         foreach (var header in IdentityHeaders.All)
@@ -40,53 +41,87 @@ public sealed class GatewayAuthMiddleware(
             context.Request.Headers.Remove(header);
         }
 
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var memo = ConnectionMemo.For(context);
+        var client = memo?.Client ?? ConnectionMemo.ClientOf(context);
         if (throttle.IsBlocked(client, out var retryAfter))
         {
             metrics.AuthFailed("throttled");
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests", "Too many failed authentication attempts from this address; try again later.");
-            return;
+            return WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests", "Too many failed authentication attempts from this address; try again later.");
         }
 
         var apiKey = context.Request.Headers[ApiKeyHeader].ToString();
         var apiSecret = context.Request.Headers[ApiSecretHeader].ToString();
         if (apiKey.Length == 0 || apiSecret.Length == 0)
         {
-            await RefuseAsync(context, client, "missing", "Send your credentials in the api-key and api-secret headers.");
+            return RefuseAsync(context, client, "missing", "Send your credentials in the api-key and api-secret headers.");
+        }
+
+        var cacheKey = memo is null ? KeyVerifier.CacheKey(apiKey, apiSecret) : memo.CacheKey(apiKey, apiSecret);
+        var verifying = verifier.VerifyAsync(apiKey, apiSecret, cacheKey, context.RequestAborted);
+        if (!verifying.IsCompletedSuccessfully)
+        {
+            return AfterVerifyAsync(context, client, scope, verifying);
+        }
+
+        var (outcome, key) = verifying.Result;
+        return Authorize(context, client, scope, outcome, key) is { } refused ? refused : LimitThenProxy(context, key!, scope);
+    }
+
+    private async Task AfterVerifyAsync(HttpContext context, string client, string scope, ValueTask<(VerifyOutcome, VerifiedKey?)> verifying)
+    {
+        var (outcome, key) = await verifying;
+        if (Authorize(context, client, scope, outcome, key) is { } refused)
+        {
+            await refused;
             return;
         }
 
-        var (outcome, key) = await verifier.VerifyAsync(apiKey, apiSecret, context.RequestAborted);
+        await LimitThenProxy(context, key!, scope);
+    }
+
+    // The answer for a verified pair: null when the request may go on, else the task writing the refusal.
+    private Task? Authorize(HttpContext context, string client, string scope, VerifyOutcome outcome, VerifiedKey? key)
+    {
         switch (outcome)
         {
             case VerifyOutcome.Unavailable:
                 metrics.AuthFailed("unavailable");
                 context.Response.Headers.RetryAfter = "1";
-                await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", "API keys cannot be verified right now; try again shortly.");
-                return;
+                return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable", "API keys cannot be verified right now; try again shortly.");
             case VerifyOutcome.Invalid:
-                await RefuseAsync(context, client, "invalid", "The API key or secret is not valid.");
-                return;
+                return RefuseAsync(context, client, "invalid", "The API key or secret is not valid.");
         }
 
         if (!key!.Has(scope) && !(scope == Scopes.Admin && key.Has(Scopes.Platform)))
         {
             metrics.AuthFailed("scope");
-            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"This API key lacks the '{scope}' scope.");
-            return;
+            return WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"This API key lacks the '{scope}' scope.");
         }
 
         context.Features.Set(key);
+        return null;
+    }
 
-        // Per key, shared by every replica through Redis: the key's own limit, else its organisation's, else the default.
+    // Per key, shared by every replica through Redis: the key's own limit, else its organisation's, else the default.
+    private Task LimitThenProxy(HttpContext context, VerifiedKey key, string scope)
+    {
         var permits = rateLimits.Value.PermitsPerMinuteFor(key.RateLimitPerMinute, key.OrgRequestsPerMinute);
-        if (!await RateLimitingExtensions.EnforceAsync(context, limiter, key.KeyIdText, permits, scope, rateLimitMetrics))
+        var limiting = RateLimitingExtensions.EnforceAsync(context, limiter, key.KeyIdText, permits, scope, rateLimitMetrics);
+        if (!limiting.IsCompletedSuccessfully)
         {
-            return;
+            return ProxyIfAllowedAsync(context, limiting);
         }
 
-        await next(context);
+        return limiting.Result ? next(context) : Task.CompletedTask;
+    }
+
+    private async Task ProxyIfAllowedAsync(HttpContext context, ValueTask<bool> limiting)
+    {
+        if (await limiting)
+        {
+            await next(context);
+        }
     }
 
     /// <summary>The scope a path needs: its route group's name, <c>ops</c> for the ops API, none for anything else.</summary>
@@ -107,12 +142,12 @@ public sealed class GatewayAuthMiddleware(
         return groups.TryGetValue(end < 0 ? segment : segment[..end], out var group) ? group : null;
     }
 
-    private async Task RefuseAsync(HttpContext context, string client, string reason, string detail)
+    private Task RefuseAsync(HttpContext context, string client, string reason, string detail)
     {
         throttle.RecordFailure(client);
         metrics.AuthFailed(reason);
         context.Response.Headers.WWWAuthenticate = Challenge;
-        await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+        return WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
     }
 
     private Task WriteAsync(HttpContext context, int status, string title, string detail)

@@ -24,9 +24,13 @@ public sealed class KeyVerifier(HttpClient admin, KeyCache keys, IOptions<AuthOp
 {
     private static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
 
-    public async ValueTask<(VerifyOutcome Outcome, VerifiedKey? Key)> VerifyAsync(string apiKey, string apiSecret, CancellationToken ct)
+    public ValueTask<(VerifyOutcome Outcome, VerifiedKey? Key)> VerifyAsync(string apiKey, string apiSecret, CancellationToken ct) =>
+        VerifyAsync(apiKey, apiSecret, CacheKey(apiKey, apiSecret), ct);
+
+    /// <summary>As above, with the pair's <see cref="CacheKey"/> already computed.</summary>
+    public async ValueTask<(VerifyOutcome Outcome, VerifiedKey? Key)> VerifyAsync(
+        string apiKey, string apiSecret, KeyCache.CredentialHash cacheKey, CancellationToken ct)
     {
-        var cacheKey = CacheKey(apiKey, apiSecret);
         var now = clock.GetUtcNow();
         if (keys.TryGet(cacheKey, now, out var entry))
         {

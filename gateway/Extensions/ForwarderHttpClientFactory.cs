@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Platform.Gateway.Extensions;
@@ -10,7 +11,8 @@ namespace Platform.Gateway.Extensions;
 /// busiest managed function). The handler gets a meter factory whose meters no listener subscribes to, so its
 /// instruments stay disabled and the handler skips them. Other HttpClients (the Admin key check) keep their metrics.
 /// </summary>
-internal sealed class GatewayForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger), IDisposable
+internal sealed class GatewayForwarderHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IOptions<ForwarderTracingOptions> tracing)
+    : ForwarderHttpClientFactory(logger), IDisposable
 {
     private readonly UnobservedMeterFactory meters = new();
 
@@ -20,6 +22,12 @@ internal sealed class GatewayForwarderHttpClientFactory(ILogger<ForwarderHttpCli
     {
         base.ConfigureHandler(context, handler);
         handler.MeterFactory = meters;
+        if (!tracing.Value.PropagateTraceContext)
+        {
+            // YARP's propagator replaces the client's trace headers with the gateway's activity; without one, the
+            // client's own headers are forwarded untouched.
+            handler.ActivityHeadersPropagator = null;
+        }
     }
 
     // Meters under a name of their own (OpenTelemetry subscribes by name: System.Net.Http would be picked up).
@@ -52,4 +60,10 @@ internal sealed class GatewayForwarderHttpClientFactory(ILogger<ForwarderHttpCli
             }
         }
     }
+}
+
+/// <summary>Whether proxied requests carry the gateway's own trace context (only when traces are exported).</summary>
+internal sealed class ForwarderTracingOptions
+{
+    public bool PropagateTraceContext { get; set; } = true;
 }

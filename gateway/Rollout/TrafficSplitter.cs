@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Platform.Gateway.Auth;
 using Yarp.ReverseProxy;
@@ -18,12 +19,14 @@ public sealed class TrafficSplitter(RequestDelegate next, RolloutState state, IP
     public const string Legacy = "legacy";
     public const string LegacySuffix = "-legacy";
 
+    private readonly ConcurrentDictionary<string, string> legacyClusterIds = new(StringComparer.Ordinal);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
         var group = proxy.Route.Config.ClusterId ?? string.Empty;
         ClusterState? legacy = null;
-        var hasLegacy = lookup.TryGetCluster(group + LegacySuffix, out legacy) && !legacy.Destinations.IsEmpty;
+        var hasLegacy = lookup.TryGetCluster(LegacyClusterId(group), out legacy) && !legacy.Destinations.IsEmpty;
 
         var side = New;
         if (hasLegacy && state.Get(group) is { } rollout)
@@ -56,6 +59,7 @@ public sealed class TrafficSplitter(RequestDelegate next, RolloutState state, IP
         context.Features.Set(side == New ? ServedBy.NewSide : ServedBy.LegacySide);
         context.Response.Headers[ServedByHeader] = side;
         var started = Stopwatch.GetTimestamp();
+        metrics.Started();
         try
         {
             await next(context);
@@ -65,6 +69,10 @@ public sealed class TrafficSplitter(RequestDelegate next, RolloutState state, IP
             metrics.Proxied(group, side, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
+
+    // "analyzer" -> "analyzer-legacy", made once per route group rather than concatenated on every request.
+    private string LegacyClusterId(string group) =>
+        legacyClusterIds.TryGetValue(group, out var id) ? id : legacyClusterIds.GetOrAdd(group, static g => g + LegacySuffix);
 
     private static string StickinessKey(HttpContext context, string stickyBy)
     {

@@ -109,7 +109,7 @@ public static class Extensions
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
+                .AddMeter(Telemetry.AspNetCoreMeterNames)
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(Telemetry.MeterNames)

@@ -32,6 +32,30 @@ public sealed class GatewayAuthTests
     }
 
     [Test]
+    public async Task OneKeepAliveConnection_ChecksEveryRequestsOwnCredentials()
+    {
+        // The gateway remembers per connection the hash of the last pair it saw: a different secret (or key) sent
+        // later on the same connection must be checked afresh, not ride on the earlier answer.
+        var key = await ApiKey.CreateAsync("admin");
+        var other = await ApiKey.CreateAsync("analyzer");
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
+        using var oneConnection = new HttpClient(handler) { BaseAddress = Gateway.BaseAddress };
+        var path = $"api/v1/admin/organizations/{key.OrgId}";
+
+        async Task<HttpStatusCode> StatusAsync(ApiKey credentials)
+        {
+            using var response = await oneConnection.SendAsync(credentials.Request(HttpMethod.Get, path));
+            return response.StatusCode;
+        }
+
+        Assert.That(await StatusAsync(key), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StatusAsync(key with { Secret = key.Secret + "x" }), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await StatusAsync(key with { Secret = other.Secret }), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await StatusAsync(other), Is.EqualTo(HttpStatusCode.Forbidden), "the analyzer-only key lacks the admin scope");
+        Assert.That(await StatusAsync(key), Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
     public async Task UnknownKey_Is401()
     {
         var key = new ApiKey(Guid.NewGuid(), Guid.NewGuid(), "pk_" + Guid.NewGuid().ToString("N"), "sk_nothing");
