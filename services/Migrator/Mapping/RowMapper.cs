@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -107,6 +108,9 @@ internal sealed class RowMapper
     private readonly Func<MySqlDataReader, object?>[] converters;
     private readonly int keyOrdinal;
     private readonly int[] orphanOrdinals;
+    private readonly bool integerKey;
+    private long rememberedNumber;
+    private string? rememberedText;
 
     public RowMapper(
         TableMapping table, Guid ns, IReadOnlyList<TargetColumn> columns, MySqlDataReader reader,
@@ -119,6 +123,9 @@ internal sealed class RowMapper
         Stats = stats;
         Columns = columns;
         keyOrdinal = reader.GetOrdinal(table.Key);
+        var keyType = reader.GetFieldType(keyOrdinal);
+        integerKey = keyType == typeof(long) || keyType == typeof(int) || keyType == typeof(uint) || keyType == typeof(short)
+            || keyType == typeof(ushort) || keyType == typeof(byte) || keyType == typeof(sbyte);
         orphanOrdinals = [.. table.Parents.Select((_, i) => reader.GetOrdinal(SourceQuery.OrphanColumn(i)))];
         converters = [.. columns.Select(c => Converter(c, table.Columns[c.Name], reader))];
     }
@@ -135,6 +142,24 @@ internal sealed class RowMapper
         Convert.ToString(reader.GetValue(keyOrdinal), CultureInfo.InvariantCulture)!;
 
     public object KeyValue(MySqlDataReader reader) => reader.GetValue(keyOrdinal);
+
+    /// <summary>
+    /// Notes the current row's key for <see cref="RememberedKey"/>: a checkpoint needs only the last key of a batch,
+    /// so an integer key is kept as a number and turned into text once per batch, not once per row.
+    /// </summary>
+    public void RememberKey(MySqlDataReader reader)
+    {
+        if (integerKey)
+        {
+            rememberedNumber = reader.GetInt64(keyOrdinal);
+        }
+        else
+        {
+            rememberedText = Key(reader);
+        }
+    }
+
+    public string RememberedKey => integerKey ? rememberedNumber.ToString(CultureInfo.InvariantCulture) : rememberedText!;
 
     /// <summary>True when a parent the row points to is missing in the legacy data.</summary>
     public bool IsOrphan(MySqlDataReader reader)
@@ -172,9 +197,10 @@ internal sealed class RowMapper
         var defaultValue = spec.Default is null ? null : Coerce(column, FromNode(spec.Default, column));
         var idTable = spec.Table ?? table.Source;
 
+        var ids = spec.Kind is "id" or "ref" ? new LegacyIdGenerator(ns, idTable, cached: spec.Kind == "ref") : null;
         Func<MySqlDataReader, object?> read = spec.Kind switch
         {
-            "id" or "ref" => r => r.IsDBNull(ordinal) ? null : LegacyId.Of(ns, idTable, r.GetValue(ordinal)),
+            "id" or "ref" => r => r.IsDBNull(ordinal) ? null : ids!.Of(r.GetValue(ordinal)),
             "text" => r => r.IsDBNull(ordinal) ? null : Text(r.GetValue(ordinal)),
             "enum" => r => r.IsDBNull(ordinal) ? null : Rename(spec, Text(r.GetValue(ordinal))),
             "int" or "bigint" or "real" => r => r.IsDBNull(ordinal) ? null : r.GetValue(ordinal),
@@ -274,9 +300,12 @@ internal sealed class RowMapper
             return false;
         }
 
+        // encoded into a pooled buffer: one array per value would be a million arrays for a million rows
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
         try
         {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text), new JsonReaderOptions { MaxDepth = 256 });
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, length), new JsonReaderOptions { MaxDepth = 256 });
             while (reader.Read())
             {
             }
@@ -286,6 +315,10 @@ internal sealed class RowMapper
         catch (JsonException)
         {
             return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

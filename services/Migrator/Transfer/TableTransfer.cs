@@ -169,12 +169,12 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
             {
                 while (more && batch < settings.BatchSize)
                 {
-                    lastKey = mapper.Key(reader);
+                    mapper.RememberKey(reader);
                     if (mapper.IsOrphan(reader))
                     {
                         if (settings.FailOnOrphans)
                         {
-                            throw new OrphanRowsException(table.Name, lastKey);
+                            throw new OrphanRowsException(table.Name, mapper.Key(reader));
                         }
 
                         batchOrphans++;
@@ -204,6 +204,11 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
                 }
 
                 await importer.CompleteAsync(ct);
+            }
+
+            if (batch > 0)
+            {
+                lastKey = mapper.RememberedKey;
             }
 
             if (stage != Stage.Direct)
