@@ -106,6 +106,8 @@ public sealed class MigrationTests
             // the foreign keys set aside for the load are back and validated
             Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conname LIKE 'messages%' AND convalidated"), Is.EqualTo(1));
             Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM pg_indexes WHERE indexname = 'messages_session_created_idx'"), Is.EqualTo(1));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND conrelid = 'chatbot.messages'::regclass"), Is.EqualTo(1));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM migrator.deferred"), Is.Zero);
         });
 
         // the same ids again on a second run: nothing new, nothing duplicated
@@ -198,6 +200,9 @@ public sealed class MigrationTests
 
         var copied = await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages");
         Assert.That(copied, Is.GreaterThanOrEqualTo(3000).And.LessThan(Messages));
+        // the bulk load had set the primary key aside (recorded, so the next run puts it back)
+        Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND conrelid = 'chatbot.messages'::regclass"), Is.Zero);
+        Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM migrator.deferred WHERE kind = 'primary_key' AND table_name = 'chatbot.messages'"), Is.EqualTo(1));
         Assert.That(copied, Is.EqualTo(await CheckpointRowsAsync(target, "chatbot_messages")), "only whole committed batches");
 
         var (exit, resumed, report) = await MigratorCli.RunAsync(legacy, target, ["migrate", .. tables]);
@@ -206,6 +211,8 @@ public sealed class MigrationTests
         {
             Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages"), Is.EqualTo(Messages));
             Assert.That(await target.ScalarAsync<long>("SELECT count(DISTINCT id) FROM chatbot.messages"), Is.EqualTo(Messages));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND conrelid = 'chatbot.messages'::regclass"), Is.EqualTo(1), "primary key back");
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM migrator.deferred"), Is.Zero);
             // only what was left: the rest of the messages (and the two small tables' 3 rows if they were not done yet)
             Assert.That(MigratedRows(resumed), Is.InRange(Messages - copied, Messages - copied + 3));
             Assert.That((bool)report!["ok"]!, Is.True);
