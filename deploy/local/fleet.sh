@@ -61,6 +61,10 @@ start() {
   export PGPASSFILE="$LOCAL_DIR/pgpass"
   export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
   export DOTNET_gcServer="${DOTNET_gcServer:-0}"
+  # Tier-1 JIT promotions start at once instead of after 100 ms without new tier-0 code: a service that keeps meeting
+  # new code (queries, message types) otherwise runs its hot paths unoptimised for minutes (make bench-jobs: Analyzer
+  # CPU per job 8.2 -> 6.5 ms, 110 -> 135 jobs/s). The runtime reads it only from the environment.
+  export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}"
   export Prompts__AdminAddress="http://127.0.0.1:${ADMIN_PORT:-8081}/"
   export Auth__AdminAddress="http://127.0.0.1:${ADMIN_PORT:-8081}/"
   export ReverseProxy__Clusters__admin__Destinations__primary__Address="http://127.0.0.1:${ADMIN_PORT:-8081}/"
