@@ -27,7 +27,8 @@ public static partial class ProblemDetailsSetup
 
     /// <summary>
     /// Turns exceptions into problems: a bad request the framework detected (malformed JSON or form, body too large)
-    /// keeps its 4xx status; anything else is a 500 that reveals nothing about the failure.
+    /// keeps its 4xx status; a dependency that failed or is paused (HTTP error, Polly timeout or open circuit) is a 503
+    /// with <c>Retry-After</c>; anything else is a 500 that reveals nothing about the failure.
     /// </summary>
     internal sealed partial class ProblemExceptionHandler(
         IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
@@ -51,6 +52,10 @@ public static partial class ProblemDetailsSetup
                 InvalidDataException => (StatusCodes.Status400BadRequest, "The request body is malformed."),
                 OperationCanceledException when context.RequestAborted.IsCancellationRequested =>
                     (StatusCodes.Status499ClientClosedRequest, "The client closed the request."),
+                // a provider the request needs (AI model, vector store, another service) failed, timed out or is
+                // paused by its circuit breaker: the client did nothing wrong and may simply try again
+                _ when IsDependencyFailure(exception) =>
+                    (StatusCodes.Status503ServiceUnavailable, "A service this request depends on is not answering right now; try again shortly."),
                 _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred. Quote the trace id when reporting it."),
             };
 
@@ -65,6 +70,11 @@ public static partial class ProblemDetailsSetup
             }
 
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return await problemDetails.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
@@ -72,6 +82,16 @@ public static partial class ProblemDetailsSetup
                 ProblemDetails = new ProblemDetails { Status = status, Detail = detail },
             });
         }
+
+        internal static bool IsDependencyFailure(Exception exception) => exception switch
+        {
+            Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException or HttpRequestException => true,
+            AggregateException { InnerExceptions: [var only] } => IsDependencyFailure(only),
+            _ => false,
+        };
+
+        // long enough for a retry or a half-open circuit to have a chance, short enough not to lose the client
+        internal const int RetryAfterSeconds = 5;
 
         private static string BadRequestDetail(BadHttpRequestException exception) => exception.StatusCode switch
         {
