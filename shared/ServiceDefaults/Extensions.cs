@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -33,7 +34,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureJsonLogging();
-        builder.ConfigureOpenTelemetry();
+        builder.AddPlatformTelemetry();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -83,7 +84,7 @@ public static class Extensions
             Predicate = r => r.Tags.Contains(ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).DisableHttpMetrics();
-        app.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
+        app.MapPlatformMetrics();
         app.MapOpenApi();
         app.MapScalarApiReference();
 
@@ -103,7 +104,12 @@ public static class Extensions
         });
     }
 
-    private static void ConfigureOpenTelemetry(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The fleet's metrics (ASP.NET Core, HttpClient, runtime and the platform's meters, exported for Prometheus; map
+    /// them with <see cref="MapPlatformMetrics"/>) and traces (exported when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is
+    /// set). Part of <see cref="AddServiceDefaults"/>; apps that do not take the service defaults (the Web UI) add it alone.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformTelemetry(this IHostApplicationBuilder builder)
     {
         var serviceName = ServiceName(builder);
         var otel = builder.Services.AddOpenTelemetry()
@@ -125,6 +131,15 @@ public static class Extensions
         {
             otel.UseOtlpExporter();
         }
+
+        return builder;
+    }
+
+    /// <summary>Maps <c>/metrics</c> (Prometheus text format), itself left out of the request metrics.</summary>
+    public static IEndpointRouteBuilder MapPlatformMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").DisableHttpMetrics();
+        return endpoints;
     }
 
     private static bool IsInfrastructurePath(PathString path) =>

@@ -6,6 +6,22 @@ namespace Platform.BrowserTests;
 public sealed class SignInTests : BrowserTest
 {
     [Test]
+    public async Task Metrics_ArePublishedForPrometheus_WithoutSigningIn()
+    {
+        using var http = new HttpClient();
+        using (await http.GetAsync(WebAddress + "/SignIn"))
+        {
+        }
+
+        using var response = await http.GetAsync(WebAddress + "/metrics");
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(text, Does.Match("http_server_request_duration_seconds_count\\{[^}]*http_route=\"/?SignIn\""));
+        Assert.That(text, Does.Contain("dotnet_gc_collections_total"));
+    }
+
+    [Test]
     public async Task SignIn_WithKeyAndSecret_ShowsOrganisationAndPagesOfItsScopes()
     {
         await SignInAsync();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults;
 using Platform.Web.Auth;
 using Platform.Web.Gateway;
 
@@ -17,6 +18,7 @@ internal static class Extensions
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        builder.AddPlatformTelemetry();
 
         builder.Services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
@@ -106,6 +108,7 @@ internal static class Extensions
         app.UseAuthorization();
         app.MapHealthChecks("/health/live");
         app.MapHealthChecks("/health/ready");
+        app.MapPlatformMetrics();
         app.MapRazorPages();
     }
 
