@@ -16,10 +16,13 @@ public sealed partial class IndexModel(GatewayClient gateway, ILogger<IndexModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         Gateway = gateway.BaseAddress.ToString();
+        // The home page is where people land after signing in: a slow health check must not hold it up.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(HealthWait);
         try
         {
-            var ready = gateway.GetAnonymousAsync<HealthReport>("health/ready", ct);
-            var fleet = gateway.GetAnonymousAsync<List<DestinationStatus>>("health/fleet", ct);
+            var ready = gateway.GetAnonymousAsync<HealthReport>("health/ready", bounded.Token);
+            var fleet = gateway.GetAnonymousAsync<List<DestinationStatus>>("health/fleet", bounded.Token);
             var (status, report) = await ready;
             GatewayStatus = status == HttpStatusCode.OK ? "Healthy" : report?.Status ?? "Unhealthy";
             Infrastructure = report?.Checks ?? [];
@@ -32,7 +35,15 @@ public sealed partial class IndexModel(GatewayClient gateway, ILogger<IndexModel
             Gateway += " (not reachable)";
             LogGatewayUnreachable(logger, ex.Message);
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            GatewayStatus = "Unknown";
+            Gateway += $" (no health answer within {HealthWait.TotalSeconds:0} s)";
+            LogGatewayUnreachable(logger, "no answer in time");
+        }
     }
+
+    private static readonly TimeSpan HealthWait = TimeSpan.FromSeconds(5);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway's health could not be read: {Reason}")]
     private static partial void LogGatewayUnreachable(ILogger logger, string reason);
