@@ -48,7 +48,15 @@ public static class DataExtensions
         return builder;
     }
 
-    /// <summary>A data source for <paramref name="connectionString"/> with <paramref name="schema"/> as search path.</summary>
+    /// <summary>Statements each connection keeps prepared when the connection string does not say (Max Auto Prepare).</summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/> with <paramref name="schema"/> as search path. Statements
+    /// a connection runs twice are prepared on it (up to <see cref="DefaultMaxAutoPrepare"/>), so PostgreSQL stops
+    /// parsing and planning the same SQL on every call; <c>Max Auto Prepare=0</c> in the connection string turns that
+    /// off (for a pooler in transaction mode older than PgBouncer 1.21, say).
+    /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString, string schema)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString)
@@ -56,6 +64,12 @@ public static class DataExtensions
             SearchPath = schema,
             ApplicationName = schema,
         };
+        if (!SetsAutoPrepare(connectionString))
+        {
+            csb.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            csb.AutoPrepareMinUsages = 2;
+        }
+
         var dataSource = new NpgsqlDataSourceBuilder(csb.ConnectionString);
         dataSource.EnableDynamicJson();
         dataSource.ConfigureTracing(t => t.EnableFirstResponseEvent(false));
@@ -75,6 +89,14 @@ public static class DataExtensions
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
         SqlMapper.AddTypeHandler(new ArrayHandler<string>());
         SqlMapper.AddTypeHandler(new ArrayHandler<Guid>());
+    }
+
+    private static bool SetsAutoPrepare(string connectionString)
+    {
+        // Npgsql's builder reports every known keyword as present; the plain builder holds only what was written.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return written.Keys.Cast<string>().Any(k =>
+            string.Equals(k.Replace(" ", string.Empty, StringComparison.Ordinal), nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare), StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsValidConnectionString(string? connectionString)

@@ -62,4 +62,16 @@ public sealed class DataTests
         Assert.That(csb.SearchPath, Is.EqualTo("analyzer"));
         Assert.That(csb.ApplicationName, Is.EqualTo("analyzer"));
     }
+
+    [Test]
+    public void CreateDataSource_PreparesRepeatedStatements_UnlessTheConnectionStringSays()
+    {
+        using var byDefault = DataExtensions.CreateDataSource("Host=127.0.0.1;Port=1;Database=x;Username=analyzer", "analyzer");
+        using var off = DataExtensions.CreateDataSource("Host=127.0.0.1;Port=1;Database=x;Username=analyzer;Max Auto Prepare=0", "analyzer");
+        using var own = DataExtensions.CreateDataSource("Host=127.0.0.1;Port=1;Database=x;Username=analyzer;MaxAutoPrepare=5", "analyzer");
+
+        Assert.That(new NpgsqlConnectionStringBuilder(byDefault.ConnectionString).MaxAutoPrepare, Is.EqualTo(DataExtensions.DefaultMaxAutoPrepare));
+        Assert.That(new NpgsqlConnectionStringBuilder(off.ConnectionString).MaxAutoPrepare, Is.Zero);
+        Assert.That(new NpgsqlConnectionStringBuilder(own.ConnectionString).MaxAutoPrepare, Is.EqualTo(5));
+    }
 }
