@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Data;
 
 namespace Platform.Gateway.Rollout;
 
@@ -36,12 +37,8 @@ public sealed partial class RolloutListener(
         {
             try
             {
-                await using var conn = await db.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, _) => { };
-                await using (var listen = new NpgsqlCommand($"LISTEN {RolloutStore.Channel}", conn))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+                await using var listening = await ListeningConnection.OpenAsync(db, RolloutStore.Channel, (_, _) => { }, stoppingToken);
+                var conn = listening.Connection;
 
                 // Anything that changed while we were not listening.
                 await store.LoadAsync(stoppingToken);

@@ -55,7 +55,8 @@ public static class DataExtensions
     /// A data source for <paramref name="connectionString"/> with <paramref name="schema"/> as search path. Statements
     /// a connection runs twice are prepared on it (up to <see cref="DefaultMaxAutoPrepare"/>), so PostgreSQL stops
     /// parsing and planning the same SQL on every call; <c>Max Auto Prepare=0</c> in the connection string turns that
-    /// off (for a pooler in transaction mode older than PgBouncer 1.21, say).
+    /// off (for a pooler in transaction mode older than PgBouncer 1.21, say). Pooled connections are not reset on
+    /// return (<c>No Reset On Close</c>) unless the connection string says otherwise.
     /// </summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString, string schema)
     {
@@ -64,10 +65,19 @@ public static class DataExtensions
             SearchPath = schema,
             ApplicationName = schema,
         };
-        if (!SetsAutoPrepare(connectionString))
+        if (!Sets(connectionString, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
         {
             csb.MaxAutoPrepare = DefaultMaxAutoPrepare;
             csb.AutoPrepareMinUsages = 2;
+        }
+
+        // A connection going back to the pool is not reset (RESET ALL, CLOSE ALL, UNLISTEN *, ... before its next use:
+        // some seven statements per checkout, most of the server's work for a short query). The apps keep no session
+        // state on pooled connections: no SET, temporary tables or advisory locks, and their LISTEN connections
+        // UNLISTEN before going back. An open transaction is still rolled back. No Reset On Close=false restores it.
+        if (!Sets(connectionString, nameof(NpgsqlConnectionStringBuilder.NoResetOnClose)))
+        {
+            csb.NoResetOnClose = true;
         }
 
         var dataSource = new NpgsqlDataSourceBuilder(csb.ConnectionString);
@@ -91,12 +101,13 @@ public static class DataExtensions
         SqlMapper.AddTypeHandler(new ArrayHandler<Guid>());
     }
 
-    private static bool SetsAutoPrepare(string connectionString)
+    /// <summary>Whether the connection string itself sets <paramref name="property"/> (written with or without spaces).</summary>
+    private static bool Sets(string connectionString, string property)
     {
         // Npgsql's builder reports every known keyword as present; the plain builder holds only what was written.
         var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         return written.Keys.Cast<string>().Any(k =>
-            string.Equals(k.Replace(" ", string.Empty, StringComparison.Ordinal), nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare), StringComparison.OrdinalIgnoreCase));
+            string.Equals(k.Replace(" ", string.Empty, StringComparison.Ordinal), property, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsValidConnectionString(string? connectionString)

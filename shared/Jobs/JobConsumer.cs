@@ -113,7 +113,13 @@ public abstract partial class JobConsumer<TMessage> : IConsumer<TMessage>
         {
             try
             {
-                await Task.Delay(period, stop);
+                // Stopped is the common end (the job finished first): no exception thrown and caught for it.
+                await Task.Delay(period, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (!await services.Store.RenewLeaseAsync(jobId, worker, services.Options.LeaseDuration, stop))
                 {
                     lease.Lost = true;

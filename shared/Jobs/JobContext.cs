@@ -159,7 +159,8 @@ internal sealed class JobProgressReporter : IAsyncDisposable
     {
         try
         {
-            await Task.Delay(delay, stop.Token);
+            // Cancelled is the common end (the job finished first): no exception thrown and caught for it.
+            await Task.Delay(delay, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             (int Done, int Total) report;
             lock (gate)
             {

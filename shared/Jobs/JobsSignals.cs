@@ -13,20 +13,23 @@ internal sealed class JobsSignals
 
 internal sealed class Wakeup
 {
-    private readonly SemaphoreSlim semaphore = new(0, 1);
+    private readonly SemaphoreSlim semaphore = new(0);
+    private int signalled;
 
+    /// <summary>Wakes the waiter; notifications before it wakes count as one (no exception per commit).</summary>
     public void Notify()
     {
-        try
+        if (Interlocked.Exchange(ref signalled, 1) == 0)
         {
             semaphore.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
         }
     }
 
     /// <summary>Waits for a notification or <paramref name="timeout"/>, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => semaphore.WaitAsync(timeout, cancellationToken);
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await semaphore.WaitAsync(timeout, cancellationToken);
+        // Cleared after waking, before the work: a commit from here on wakes the next wait.
+        Volatile.Write(ref signalled, 0);
+    }
 }

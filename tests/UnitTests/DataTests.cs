@@ -74,4 +74,14 @@ public sealed class DataTests
         Assert.That(new NpgsqlConnectionStringBuilder(off.ConnectionString).MaxAutoPrepare, Is.Zero);
         Assert.That(new NpgsqlConnectionStringBuilder(own.ConnectionString).MaxAutoPrepare, Is.EqualTo(5));
     }
+
+    [Test]
+    public void CreateDataSource_SkipsTheResetOnReturnToThePool_UnlessTheConnectionStringSays()
+    {
+        using var byDefault = DataExtensions.CreateDataSource("Host=127.0.0.1;Port=1;Database=x;Username=analyzer", "analyzer");
+        using var reset = DataExtensions.CreateDataSource("Host=127.0.0.1;Port=1;Database=x;Username=analyzer;No Reset On Close=false", "analyzer");
+
+        Assert.That(new NpgsqlConnectionStringBuilder(byDefault.ConnectionString).NoResetOnClose, Is.True);
+        Assert.That(new NpgsqlConnectionStringBuilder(reset.ConnectionString).NoResetOnClose, Is.False);
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Data;
 
 namespace Platform.Chatbot.Retrieval;
 
@@ -18,12 +19,8 @@ public sealed partial class LocalVectorStoreListener(
         {
             try
             {
-                await using var conn = await db.OpenConnectionAsync(stoppingToken);
-                conn.Notification += (_, e) => store.Observe(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {LocalVectorStore.Channel}", conn))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+                await using var listening = await ListeningConnection.OpenAsync(db, LocalVectorStore.Channel, (_, e) => store.Observe(e.Payload), stoppingToken);
+                var conn = listening.Connection;
 
                 // Anything that changed while we were not listening.
                 await store.RefreshVersionsAsync(stoppingToken);
