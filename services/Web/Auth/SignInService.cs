@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Platform.ServiceDefaults.Identity;
 using Platform.Web.Gateway;
 
 namespace Platform.Web.Auth;
@@ -19,10 +20,10 @@ public sealed partial class SignInService(GatewayClient gateway, ILogger<SignInS
 
     private static readonly (string Scope, string Path)[] Probes =
     [
-        (WebUser.Analyzer, "api/v1/analyzer/sessions?limit=1"),
-        (WebUser.Chatbot, "api/v1/chatbot/sessions?limit=1"),
-        (WebUser.Evaluator, "api/v1/evaluator/sessions?limit=1"),
-        (WebUser.Ops, "ops/rollout"),
+        (Scopes.Analyzer, "api/v1/analyzer/sessions?limit=1"),
+        (Scopes.Chatbot, "api/v1/chatbot/sessions?limit=1"),
+        (Scopes.Evaluator, "api/v1/evaluator/sessions?limit=1"),
+        (Scopes.Ops, "ops/rollout"),
     ];
 
     public async Task<SignInResult> CheckAsync(string key, string secret, CancellationToken ct)
@@ -51,7 +52,7 @@ public sealed partial class SignInService(GatewayClient gateway, ILogger<SignInS
 
         if (admin.Status == HttpStatusCode.OK)
         {
-            scopes.Add(WebUser.Admin);
+            scopes.Add(Scopes.Admin);
             var keys = admin.Body is null ? null : System.Text.Json.JsonSerializer.Deserialize<Page<ApiKey>>(admin.Body, GatewayClient.Json);
             var prefix = credentials.Key.Length <= KeyPrefixLength ? credentials.Key : credentials.Key[..KeyPrefixLength];
             var mine = keys?.Items.FirstOrDefault(k => k.Prefix == prefix && k.RevokedAt is null);

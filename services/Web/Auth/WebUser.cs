@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using KeyScopes = Platform.ServiceDefaults.Identity.Scopes;
 
 namespace Platform.Web.Auth;
 
@@ -10,19 +11,12 @@ public static class WebUser
     public const string OrgNameClaim = "platform:org_name";
     public const string KeyPrefixClaim = "platform:key_prefix";
 
-    public const string Platform = "platform";
-    public const string Admin = "admin";
-    public const string Analyzer = "analyzer";
-    public const string Chatbot = "chatbot";
-    public const string Evaluator = "evaluator";
-    public const string Ops = "ops";
-
-    /// <summary>The scopes an API key may carry, in the order the UI lists them.</summary>
-    public static readonly string[] AllScopes = [Analyzer, Chatbot, Evaluator, Admin, Ops, Platform];
+    /// <summary>The scopes an API key may carry (<see cref="KeyScopes.ForKeys"/>), in the order the UI lists them.</summary>
+    public static readonly string[] AllScopes = [KeyScopes.Analyzer, KeyScopes.Chatbot, KeyScopes.Evaluator, KeyScopes.Admin, KeyScopes.Ops, KeyScopes.Platform];
 
     /// <summary>Whether the user may use <paramref name="scope"/> (platform keys also pass admin, as at the services).</summary>
     public static bool Has(this ClaimsPrincipal user, string scope) =>
-        user.HasClaim(ScopeClaim, scope) || (scope == Admin && user.HasClaim(ScopeClaim, Platform));
+        user.HasClaim(ScopeClaim, scope) || (scope == KeyScopes.Admin && user.HasClaim(ScopeClaim, KeyScopes.Platform));
 
     public static IReadOnlyList<string> Scopes(this ClaimsPrincipal user) =>
         [.. user.FindAll(ScopeClaim).Select(c => c.Value)];

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Identity;
 using Platform.Web.Auth;
 using Platform.Web.Gateway;
 
@@ -61,11 +62,11 @@ internal static class Extensions
             pages.Conventions.AuthorizeFolder("/");
             pages.Conventions.AllowAnonymousToPage("/SignIn");
             pages.Conventions.AllowAnonymousToPage("/Error");
-            pages.Conventions.AuthorizeFolder("/Analyzer", WebUser.Analyzer);
-            pages.Conventions.AuthorizeFolder("/Chatbot", WebUser.Chatbot);
-            pages.Conventions.AuthorizeFolder("/Evaluator", WebUser.Evaluator);
-            pages.Conventions.AuthorizeFolder("/Admin", WebUser.Admin);
-            pages.Conventions.AuthorizeFolder("/Ops", WebUser.Ops);
+            pages.Conventions.AuthorizeFolder("/Analyzer", Scopes.Analyzer);
+            pages.Conventions.AuthorizeFolder("/Chatbot", Scopes.Chatbot);
+            pages.Conventions.AuthorizeFolder("/Evaluator", Scopes.Evaluator);
+            pages.Conventions.AuthorizeFolder("/Admin", Scopes.Admin);
+            pages.Conventions.AuthorizeFolder("/Ops", Scopes.Ops);
         }).AddMvcOptions(mvc => mvc.Filters.Add<GatewayProblemFilter>());
 
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxUploadBytes + 1024 * 1024);
