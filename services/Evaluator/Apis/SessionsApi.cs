@@ -149,6 +149,11 @@ public static class SessionsApi
         sections.AddRange(new[] { session.InternalAnalysis, session.ExternalAnalysis, session.DeltaAnalysis }
             .OfType<AnalysisPart>()
             .Select(p => new ExportSection(p.Title, p.Content)));
+        if (GuidelinesSection(session.Guidelines) is { } guidelines)
+        {
+            sections.Add(guidelines);
+        }
+
         var document = new ExportDocument(
             $"Evaluation: {session.ProposalName ?? "proposal"} against {session.TorName ?? "Terms of Reference"}",
             [
@@ -163,6 +168,33 @@ public static class SessionsApi
         var bytes = exportFormat == ExportFormat.Docx ? exporter.ToDocx(document) : exporter.ToMarkdown(document);
         var name = $"evaluation-{session.Id:N}{ExportFormats.Extension(exportFormat)}";
         return TypedResults.File(bytes, ExportFormats.ContentType(exportFormat), name);
+    }
+
+    // Which guidelines the internal review applied, so a reader of the file can tell the rules it was held to.
+    private static ExportSection? GuidelinesSection(GuidelinesUsed? used)
+    {
+        if (used is null)
+        {
+            return null;
+        }
+
+        if (used.Count == 0)
+        {
+            return new ExportSection("Guidelines used", "The internal review applied no guidelines (none were set for the organisation or selected).");
+        }
+
+        return new ExportSection(
+            "Guidelines used",
+            string.Create(CultureInfo.InvariantCulture, $"The internal review applied {used.Count} guideline(s): {used.Global} global, {used.Organisation} of the organisation."),
+            [new ExportTable(
+                ["#", "Guideline", "Scope", "Note"],
+                [.. used.Items.Select((g, i) => (IReadOnlyList<string>)
+                [
+                    (i + 1).ToString(CultureInfo.InvariantCulture),
+                    g.Title,
+                    g.Scope,
+                    g.Overrides is null ? "-" : "replaces the global guideline of this title",
+                ])])]);
     }
 
     private static ExportTable AlignmentTable(AlignmentTable alignment) => new(

@@ -19,6 +19,8 @@ public sealed class GuidelinesUseTests
         var all = await EvaluateAsync(client);
         var one = await EvaluateAsync(client, ("guideline_ids", budget.ToString()));
         var stranger = await EvaluateAsync(client, ("guideline_ids", foreign.ToString()));
+        var exported = await ExportMarkdownAsync(client, (Guid)one["session_id"]!);
+        var exportedNone = await ExportMarkdownAsync(client, (Guid)stranger["session_id"]!);
 
         // Global guidelines other tests create meanwhile may apply as well, so "all" is checked on the organisation's own.
         Assert.Multiple(() =>
@@ -37,7 +39,19 @@ public sealed class GuidelinesUseTests
             Assert.That((string?)stranger["internal_analysis"]!["content"], Does.Contain("No guidelines apply"));
             Assert.That((int)stranger["guidelines"]!["count"]!, Is.Zero, "another organisation's guideline is never used");
             Assert.That((string?)stranger["guidelines"]!["source"], Is.EqualTo("none"));
+
+            // The export says which rules the review was held to.
+            Assert.That(exported, Does.Contain("Guidelines used").And.Contain("applied 1 guideline(s): 0 global, 1 of the organisation")
+                .And.Contain("| 1 | Budget rule | organisation | - |").And.Not.Contain("Safeguarding rule"));
+            Assert.That(exportedNone, Does.Contain("Guidelines used").And.Contain("applied no guidelines").And.Not.Contain("Foreign"));
         });
+    }
+
+    private static async Task<string> ExportMarkdownAsync(EvaluatorClient client, Guid sessionId)
+    {
+        using var response = await client.SendAsync(HttpMethod.Get, $"sessions/{sessionId}/export?format=md");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Test]
