@@ -32,6 +32,9 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
     /// <summary>The organisations held in memory.</summary>
     public IReadOnlyCollection<Guid> LoadedOrganizations => [.. orgs.Where(o => o.Value.Index is not null).Select(o => o.Key)];
 
+    /// <summary>The bytes of vectors held in memory, all organisations together.</summary>
+    public long LoadedBytes => orgs.Values.Sum(o => o.Index is { } index ? Bytes(index) : 0);
+
     /// <summary>The in-memory version of <paramref name="organizationId"/>, or null when not loaded.</summary>
     public long? LoadedVersion(Guid organizationId) => orgs.TryGetValue(organizationId, out var state) ? state.Index?.Version : null;
 
@@ -164,7 +167,7 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
     /// <summary>Reads the current version of every organisation in memory (catches missed notifications).</summary>
     public async Task RefreshVersionsAsync(CancellationToken cancellationToken)
     {
-        var loaded = orgs.Keys.ToArray();
+        var loaded = orgs.Where(o => o.Value.Index is not null).Select(o => o.Key).ToArray();
         if (loaded.Length == 0)
         {
             return;
@@ -233,6 +236,7 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
     private async Task<VectorIndex> CurrentAsync(Guid org, CancellationToken ct)
     {
         var state = orgs.GetOrAdd(org, static _ => new OrgState());
+        state.Touch();
         var index = state.Index;
         if (index is not null && index.Version >= state.Known)
         {
@@ -255,11 +259,57 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
 
             state.Index = index;
             state.Raise(index.Version);
-            return index;
         }
         finally
         {
             state.Gate.Release();
+        }
+
+        EvictBeyondLimit(org);
+        return index;
+    }
+
+    private static long Bytes(VectorIndex index) => (long)index.Count * index.Dimensions * sizeof(float);
+
+    // Drops the least recently queried organisations from memory until the rest fit MaxMemoryMegabytes (never the one
+    // just queried). Best effort under concurrency: an organisation being loaded or caught up right now is skipped.
+    private void EvictBeyondLimit(Guid current)
+    {
+        var limit = (long)options.Value.Local.MaxMemoryMegabytes * 1024 * 1024;
+        var loaded = orgs.Where(o => o.Value.Index is not null).Select(o => (Org: o.Key, State: o.Value, Bytes: Bytes(o.Value.Index!))).ToList();
+        var total = loaded.Sum(o => o.Bytes);
+        if (total <= limit)
+        {
+            return;
+        }
+
+        foreach (var (org, state, bytes) in loaded.Where(o => o.Org != current).OrderBy(o => o.State.LastUsed))
+        {
+            if (total <= limit)
+            {
+                break;
+            }
+
+            if (!state.Gate.Wait(0))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (state.Index is null)
+                {
+                    continue;
+                }
+
+                state.Index = null;
+                total -= bytes;
+                LogEvicted(logger, org, bytes / (1024 * 1024), limit / (1024 * 1024));
+            }
+            finally
+            {
+                state.Gate.Release();
+            }
         }
     }
 
@@ -350,6 +400,9 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
     [LoggerMessage(Level = LogLevel.Information, Message = "Vectors of organisation {OrgId} loaded: {Count} at version {Version}")]
     private static partial void LogLoaded(ILogger logger, Guid orgId, int count, long version);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vectors of organisation {OrgId} dropped from memory ({Megabytes} MB; the indexes exceeded VectorStore:Local:MaxMemoryMegabytes = {Limit} MB); they load again at its next query")]
+    private static partial void LogEvicted(ILogger logger, Guid orgId, long megabytes, long limit);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upserted {Count} vectors of organisation {OrgId} (version {Version})")]
     private static partial void LogUpserted(ILogger logger, Guid orgId, int count, long version);
 
@@ -359,6 +412,7 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
     private sealed class OrgState
     {
         private long known;
+        private long lastUsed;
         private volatile VectorIndex? index;
 
         public SemaphoreSlim Gate { get; } = new(1, 1);
@@ -372,6 +426,11 @@ public sealed partial class LocalVectorStore(NpgsqlDataSource db, IOptions<Vecto
 
         /// <summary>The newest version heard of.</summary>
         public long Known => Volatile.Read(ref known);
+
+        /// <summary>When the organisation was last queried (<see cref="Environment.TickCount64"/>).</summary>
+        public long LastUsed => Volatile.Read(ref lastUsed);
+
+        public void Touch() => Volatile.Write(ref lastUsed, Environment.TickCount64);
 
         public void Raise(long version)
         {

@@ -38,6 +38,13 @@ public sealed class LocalVectorStoreOptions
 
     /// <summary>How many recent versions per organisation keep their list of changed documents for catching up.</summary>
     public int ChangeLogLength { get; set; } = 1000;
+
+    /// <summary>
+    /// How much memory the organisations' in-memory indexes may take together (vectors x dimensions x 4 bytes), in
+    /// megabytes. Past it, the organisations queried least recently are dropped from memory (they load again from
+    /// PostgreSQL at their next query). One organisation larger than this on its own is still held while it is used.
+    /// </summary>
+    public int MaxMemoryMegabytes { get; set; } = 1024;
 }
 
 /// <summary>Settings of <see cref="PineconeVectorStore"/>.</summary>
@@ -89,6 +96,11 @@ internal sealed class VectorStoreOptionsValidator : IValidateOptions<VectorStore
                 if (local.ChangeLogLength is < 1 or > 1_000_000)
                 {
                     failures.Add("VectorStore:Local:ChangeLogLength must be between 1 and 1000000.");
+                }
+
+                if (local.MaxMemoryMegabytes < 1)
+                {
+                    failures.Add("VectorStore:Local:MaxMemoryMegabytes must be at least 1.");
                 }
 
                 break;

@@ -130,6 +130,29 @@ public sealed class LocalVectorStoreTests
     }
 
     [Test]
+    public async Task Memory_Limit_DropsTheLeastRecentlyQueriedOrganisation_WhichLoadsAgainWhenQueried()
+    {
+        // 1 MB holds one of these organisations (600 x 384 floats = 0.88 MB), not two.
+        var writer = RetrievalDatabase.Store();
+        var (orgA, orgB) = (Guid.NewGuid(), Guid.NewGuid());
+        var recordsA = Records([Guid.NewGuid()], perDocument: 600, seed: 21);
+        var recordsB = Records([Guid.NewGuid()], perDocument: 600, seed: 22);
+        await writer.UpsertAsync(orgA, recordsA);
+        await writer.UpsertAsync(orgB, recordsB);
+        var reader = RetrievalDatabase.Store(new VectorStoreOptions { Local = { MaxMemoryMegabytes = 1 } });
+
+        Assert.That((await reader.QueryAsync(orgA, recordsA[7].Values, 1)).Single().Id, Is.EqualTo(recordsA[7].Id));
+        Assert.That(reader.LoadedOrganizations, Is.EqualTo(new[] { orgA }));
+
+        Assert.That((await reader.QueryAsync(orgB, recordsB[8].Values, 1)).Single().Id, Is.EqualTo(recordsB[8].Id));
+        Assert.That(reader.LoadedOrganizations, Is.EqualTo(new[] { orgB }), "A, queried least recently, made room for B");
+        Assert.That(reader.LoadedBytes, Is.LessThanOrEqualTo(1024 * 1024));
+
+        Assert.That((await reader.QueryAsync(orgA, recordsA[9].Values, 1)).Single().Id, Is.EqualTo(recordsA[9].Id), "A loads again, complete");
+        Assert.That(reader.LoadedOrganizations, Is.EqualTo(new[] { orgA }));
+    }
+
+    [Test]
     public async Task TwoInstances_StayInStep_AfterInsertsAndDeletes()
     {
         var options = new VectorStoreOptions { Local = { RefreshInterval = TimeSpan.FromMinutes(10) } };
