@@ -5,6 +5,9 @@ namespace Platform.Web.Pages;
 
 public sealed partial class IndexModel(GatewayClient gateway, ILogger<IndexModel> logger) : GatewayPageModel
 {
+    // The longest the home page waits for the gateway's health before showing it as unknown.
+    private static readonly TimeSpan HealthWait = TimeSpan.FromSeconds(5);
+
     public string GatewayStatus { get; private set; } = "Unknown";
 
     public string Gateway { get; private set; } = string.Empty;
@@ -42,8 +45,6 @@ public sealed partial class IndexModel(GatewayClient gateway, ILogger<IndexModel
             LogGatewayUnreachable(logger, "no answer in time");
         }
     }
-
-    private static readonly TimeSpan HealthWait = TimeSpan.FromSeconds(5);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway's health could not be read: {Reason}")]
     private static partial void LogGatewayUnreachable(ILogger logger, string reason);
