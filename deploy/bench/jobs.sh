@@ -181,6 +181,7 @@ for i in $(seq 1 "$WORKERS"); do
     export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
     export DOTNET_gcServer="$GC_SERVER"
     export DOTNET_TC_CallCountingDelayMs="${DOTNET_TC_CallCountingDelayMs:-0}" # as deploy/local/fleet.sh runs the fleet
+    export DOTNET_ReadyToRun="${DOTNET_ReadyToRun:-0}" # as deploy/local/fleet.sh runs the Analyzer
     export Prompts__AdminAddress="http://127.0.0.1:$ADMIN_PORT/"
     export Auth__AdminAddress="http://127.0.0.1:$ADMIN_PORT/"
     for e in "${WORKER_EXTRA_ENV[@]}"; do export "${e?}"; done

@@ -104,7 +104,12 @@ start_app() {
     echo "Port $port (for $name) is already in use by another process." >&2
     exit 1
   fi
-  (cd "$(dirname "$dll")" && exec nohup dotnet "$dll" --urls "http://127.0.0.1:$port" >"$LOCAL_DIR/logs/$name.log" 2>&1) &
+  # The Analyzer runs without tiered compilation (Analyzer.csproj), so the framework's precompiled (ReadyToRun) code
+  # would never be replaced by optimised JIT code: it is JIT-compiled once, fully optimised, instead (about 2 s more
+  # start-up; make bench-jobs: workers 4.3 -> 3.1 ms of CPU per job). The runtime reads this only from the environment.
+  local -a app_env=()
+  if [[ $name == analyzer ]]; then app_env+=("DOTNET_ReadyToRun=${DOTNET_ReadyToRun:-0}"); fi
+  (cd "$(dirname "$dll")" && exec env "${app_env[@]}" nohup dotnet "$dll" --urls "http://127.0.0.1:$port" >"$LOCAL_DIR/logs/$name.log" 2>&1) &
   echo $! >"$LOCAL_DIR/run/$name.pid"
   log "started $name on :$port (pid $!, log .local/logs/$name.log)"
 }
