@@ -15,6 +15,14 @@ public interface IJobStore
     /// </summary>
     Task<Job> EnqueueAsync(Guid orgId, string kind, object input, object message, string? callbackUrl, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="EnqueueAsync(Guid, string, object, object, string?, CancellationToken)"/>, with a statement of the
+    /// service's own (<see cref="JobWrite.OnEnqueue"/>, the job's session, say) in the same statement: both are
+    /// committed or neither is, in one round trip, and enqueueing the same job id again writes neither.
+    /// </summary>
+    Task<Job> EnqueueAsync(
+        Guid orgId, string kind, object input, object message, string? callbackUrl, JobWrite alongside, CancellationToken cancellationToken = default);
+
     /// <summary>The job, if it exists in <paramref name="orgId"/> (another organisation's job is not found).</summary>
     Task<Job?> GetAsync(Guid orgId, Guid jobId, CancellationToken cancellationToken = default);
 

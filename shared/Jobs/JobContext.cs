@@ -61,25 +61,18 @@ public sealed class JobContext<TMessage>
     /// comes second (the job had already finished) changes nothing. Parameters are <paramref name="parameters"/>'
     /// properties; names starting with <c>job_</c> are reserved. Added writes are dropped if the job fails.
     /// </summary>
-    public void WriteOnCompletion(string sql, object? parameters = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        if (!sql.Contains("job_finished", StringComparison.Ordinal))
-        {
-            throw new ArgumentException("A completion write must refer to job_finished, so that only the first completion makes it.", nameof(sql));
-        }
+    public void WriteOnCompletion(string sql, object? parameters = null) =>
+        completionWrites.Add(JobWrite.Create(sql, parameters, "job_finished", nameof(sql)));
 
-        if (sql.TrimEnd().EndsWith(';'))
-        {
-            throw new ArgumentException("A completion write is one statement without a trailing semicolon.", nameof(sql));
-        }
-
-        completionWrites.Add(new JobWrite(sql, parameters));
-    }
+    /// <summary>
+    /// As <see cref="WriteOnCompletion"/>, for a fact about this run that holds whether or not its completion is the one
+    /// that finishes the job (the tokens a model call used, say): the statement need not refer to <c>job_finished</c>
+    /// and is written even when another delivery finished the job first. Dropped, like the others, if the job fails
+    /// (record such facts yourself on that path).
+    /// </summary>
+    public void RecordOnCompletion(string sql, object? parameters = null) =>
+        completionWrites.Add(JobWrite.Create(sql, parameters, null, nameof(sql)));
 }
-
-/// <summary>A statement run with a job's completion (see <see cref="JobContext{TMessage}.WriteOnCompletion"/>).</summary>
-internal sealed record JobWrite(string Sql, object? Parameters);
 
 /// <summary>
 /// The progress of one running job: reports are written at most every interval (the first one an interval after the

@@ -36,8 +36,20 @@ public sealed class JobStore : IJobStore
     }
 
     /// <inheritdoc />
-    public async Task<Job> EnqueueAsync(
-        Guid orgId, string kind, object input, object message, string? callbackUrl, CancellationToken cancellationToken = default)
+    public Task<Job> EnqueueAsync(
+        Guid orgId, string kind, object input, object message, string? callbackUrl, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(orgId, kind, input, message, callbackUrl, [], cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Job> EnqueueAsync(
+        Guid orgId, string kind, object input, object message, string? callbackUrl, JobWrite alongside, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alongside);
+        return EnqueueAsync(orgId, kind, input, message, callbackUrl, [alongside], cancellationToken);
+    }
+
+    private async Task<Job> EnqueueAsync(
+        Guid orgId, string kind, object input, object message, string? callbackUrl, IReadOnlyList<JobWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(message);
@@ -66,37 +78,35 @@ public sealed class JobStore : IJobStore
             }
         }
 
-        // The job and its command in one statement (one round trip, one implicit transaction): the command row
-        // exists exactly when the job row was inserted by this call.
-        const string insertJob = $"""
+        // The job, its command and the service's own writes in one statement (one round trip, one implicit
+        // transaction): the command row exists exactly when the job row was inserted by this call.
+        var sql = new System.Text.StringBuilder($"""
             WITH job_new AS (
                 INSERT INTO jobs (id, org_id, kind, input, callback_url, command_type, command)
-                VALUES (@Id, @OrgId, @Kind, @Input::jsonb, @CallbackUrl, @CommandType, @Command::jsonb)
+                VALUES (@job_id, @job_org_id, @job_kind, @job_input::jsonb, @job_callback_url, @job_command_type, @job_command::jsonb)
                 ON CONFLICT (id) DO NOTHING
                 RETURNING {Columns}
             ), job_command AS (
                 INSERT INTO outbox (message_id, message_type, kind, destination, payload, job_id)
-                SELECT @MessageId, @CommandType, 'command', @Queue, @Command::jsonb, id FROM job_new
+                SELECT @job_message_id, @job_command_type, 'command', @job_queue, @job_command::jsonb, id FROM job_new
             )
-            SELECT * FROM job_new
-            """;
+            """);
+        var parameters = new DynamicParameters();
+        JobWrite.Append(sql, parameters, writes);
+        sql.Append("SELECT * FROM job_new");
+        parameters.Add("job_id", jobId);
+        parameters.Add("job_org_id", orgId);
+        parameters.Add("job_kind", kind);
+        parameters.Add("job_input", JsonSerializer.Serialize(input, input.GetType(), Jsonb.Options));
+        parameters.Add("job_callback_url", callbackUrl, System.Data.DbType.String);
+        parameters.Add("job_command_type", JobRegistry.TypeName(registered.CommandType));
+        parameters.Add("job_command", JsonSerializer.Serialize(message, message.GetType(), JobRegistry.MessageJson));
+        parameters.Add("job_message_id", Guid.CreateVersion7());
+        parameters.Add("job_queue", registered.Queue);
         const string existing = $"SELECT {Columns} FROM jobs WHERE id = @Id AND org_id = @OrgId";
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var command = JsonSerializer.Serialize(message, message.GetType(), JobRegistry.MessageJson);
-        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(insertJob, new
-        {
-            Id = jobId,
-            OrgId = orgId,
-            Kind = kind,
-            Input = JsonSerializer.Serialize(input, input.GetType(), Jsonb.Options),
-            CallbackUrl = callbackUrl,
-            CommandType = JobRegistry.TypeName(registered.CommandType),
-            Command = command,
-            MessageId = Guid.CreateVersion7(),
-            registered.Queue,
-        }, cancellationToken: cancellationToken));
-
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
         if (row is null)
         {
             // Same id again (a client retry): the first one stands and its command is already in the outbox.
@@ -263,15 +273,7 @@ public sealed class JobStore : IJobStore
             )
             """);
         var parameters = new DynamicParameters();
-        for (var i = 0; i < writes.Count; i++)
-        {
-            sql.Append(", job_write_").Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" AS (\n")
-                .Append(writes[i].Sql).Append("\n)\n");
-            if (writes[i].Parameters is { } extra)
-            {
-                parameters.AddDynamicParams(extra);
-            }
-        }
+        JobWrite.Append(sql, parameters, writes);
 
         sql.Append("SELECT count(*)::int FROM job_finished");
         parameters.Add("job_id", job.Id);

@@ -65,12 +65,49 @@ public sealed class AnalysisRunner(PromptClient prompts, IPromptRunner runner, T
         return [.. PromptKeys.AnalyzerSections.Where(keys.Contains)];
     }
 
+    /// <summary>Runs the prompts; the token usage of every prompt that ran is written at the end, in one insert.</summary>
     public async Task<(IReadOnlyList<Section> Sections, string Provider)> RunAsync(
         Guid orgId, Guid sessionId, string document, IReadOnlyList<string> keys, string? language,
         Func<int, int, Task>? progress, CancellationToken ct)
     {
-        using var gate = new SemaphoreSlim(options.Value.MaxParallelPrompts);
         var batch = usage.BeginBatch();
+        try
+        {
+            return await RunPromptsAsync(orgId, sessionId, document, keys, language, progress, ct);
+        }
+        finally
+        {
+            await batch.FlushAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync"/> for a job: when every prompt succeeded the token usage is not written but handed back
+    /// (<see cref="TokenUsageStore.InsertWrite"/>, to be written with the job's completion, in the same round trip); when
+    /// one failed, the usage of those that ran is written at once.
+    /// </summary>
+    public async Task<(IReadOnlyList<Section> Sections, string Provider, IReadOnlyList<TokenUsage> Usage)> RunForJobAsync(
+        Guid orgId, Guid sessionId, string document, IReadOnlyList<string> keys, string? language,
+        Func<int, int, Task>? progress, CancellationToken ct)
+    {
+        var batch = usage.BeginBatch();
+        try
+        {
+            var (sections, provider) = await RunPromptsAsync(orgId, sessionId, document, keys, language, progress, ct);
+            return (sections, provider, batch.Take());
+        }
+        catch
+        {
+            await batch.FlushAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<(IReadOnlyList<Section> Sections, string Provider)> RunPromptsAsync(
+        Guid orgId, Guid sessionId, string document, IReadOnlyList<string> keys, string? language,
+        Func<int, int, Task>? progress, CancellationToken ct)
+    {
+        using var gate = new SemaphoreSlim(options.Value.MaxParallelPrompts);
         var done = 0;
         var provider = string.Empty;
         var tasks = keys.Select(async key =>
@@ -102,15 +139,7 @@ public sealed class AnalysisRunner(PromptClient prompts, IPromptRunner runner, T
             }
         }).ToList();
 
-        try
-        {
-            var sections = await Task.WhenAll(tasks);
-            return (sections, provider);
-        }
-        finally
-        {
-            // The usage of every prompt that ran, in one insert.
-            await batch.FlushAsync(CancellationToken.None);
-        }
+        var sections = await Task.WhenAll(tasks);
+        return (sections, provider);
     }
 }

@@ -35,7 +35,7 @@ public static class JobsApi
     }
 
     public static async Task<Results<Accepted<JobAccepted>, ValidationProblem>> SubmitJobAsync(
-        HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, SessionStore sessions, IJobStore jobs,
+        HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, IJobStore jobs,
         IOptions<JobsOptions> jobOptions, TimeProvider clock, CancellationToken ct)
     {
         var input = await AnalysisInput.ReadAsync(request, extractor, ct);
@@ -53,18 +53,11 @@ public static class JobsApi
         var now = clock.GetUtcNow();
         var sessionId = Guid.CreateVersion7(now);
         var document = input.Document!;
-        await sessions.InsertAsync(sessionId, caller.OrgId, input.UserId!, document.FileName, document.Text, AnalysisInput.Passages(document), "queued", now, ct);
         var jobId = Guid.CreateVersion7(now);
-        try
-        {
-            await jobs.EnqueueAsync(caller.OrgId, Kind, new AnalysisJobInput(sessionId, input.UserId!, input.Prompts!, input.Language),
-                new AnalyzeDocument { JobId = jobId, OrgId = caller.OrgId }, input.CallbackUrl, ct);
-        }
-        catch
-        {
-            await sessions.DeleteAsync(caller.OrgId, sessionId, CancellationToken.None);
-            throw;
-        }
+        // The session and the job in one statement: both or neither.
+        await jobs.EnqueueAsync(caller.OrgId, Kind, new AnalysisJobInput(sessionId, input.UserId!, input.Prompts!, input.Language),
+            new AnalyzeDocument { JobId = jobId, OrgId = caller.OrgId }, input.CallbackUrl,
+            SessionStore.QueuedWrite(sessionId, caller.OrgId, input.UserId!, document.FileName, document.Text, AnalysisInput.Passages(document), now), ct);
 
         var location = $"/api/v1/analyzer/jobs/{jobId}";
         return TypedResults.Accepted(location, new JobAccepted(jobId, sessionId, JobStatus.Queued, location));

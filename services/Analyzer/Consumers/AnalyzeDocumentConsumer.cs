@@ -19,11 +19,18 @@ public sealed class AnalyzeDocumentConsumer(JobServices jobs, SessionStore sessi
         await context.ReportProgressAsync(0, input.Prompts.Count, cancellationToken);
         try
         {
-            var (sections, provider) = await runner.RunAsync(context.OrgId, session.Id, session.DocumentText, input.Prompts, input.Language,
-                (done, total) => context.ReportProgressAsync(done, total, cancellationToken), cancellationToken);
-            // The session is completed with the job itself (same statement): no completed session without its job's result.
+            var (sections, provider, usage) = await runner.RunForJobAsync(context.OrgId, session.Id, session.DocumentText, input.Prompts,
+                input.Language, (done, total) => context.ReportProgressAsync(done, total, cancellationToken), cancellationToken);
+            // The session is completed with the job itself (same statement): no completed session without its job's
+            // result. The token usage goes in the same statement, whether or not this completion is the first.
             var (sql, parameters) = SessionStore.CompletionWrite(session.Id, sections, provider, clock.GetUtcNow());
             context.WriteOnCompletion(sql, parameters);
+            if (usage.Count > 0)
+            {
+                var (usageSql, usageParameters) = TokenUsageStore.InsertWrite(usage);
+                context.RecordOnCompletion(usageSql, usageParameters);
+            }
+
             return new { session_id = session.Id, sections };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -3,6 +3,7 @@ using Npgsql;
 using Platform.Analyzer.Model;
 using Platform.Data;
 using Platform.Data.Sessions;
+using Platform.Jobs;
 using Platform.ServiceDefaults.Http;
 
 namespace Platform.Analyzer.Data;
@@ -12,18 +13,33 @@ public sealed class SessionStore(NpgsqlDataSource db)
 {
     private const string SummaryColumns = "id, user_id, document_name, status, created_at, updated_at";
 
+    private const string InsertColumns = "id, org_id, user_id, document_name, document_text, passages, status, created_at, updated_at";
+    private const string InsertValues = "@id, @orgId, @userId, @documentName, @documentText, @passages::jsonb, @status, @now, @now";
+
     public async Task InsertAsync(
         Guid id, Guid orgId, string userId, string? documentName, string documentText, IReadOnlyList<Passage> passages,
         string status, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO sessions (id, org_id, user_id, document_name, document_text, passages, status, created_at, updated_at)
-            VALUES (@id, @orgId, @userId, @documentName, @documentText, @passages::jsonb, @status, @now, @now)
-            """;
+        const string sql = $"INSERT INTO sessions ({InsertColumns}) VALUES ({InsertValues})";
         await using var conn = await db.OpenConnectionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition(sql,
-            new { id, orgId, userId, documentName, documentText, passages = Jsonb.Serialize(passages), status, now }, cancellationToken: ct));
+            InsertParameters(id, orgId, userId, documentName, documentText, passages, status, now), cancellationToken: ct));
     }
+
+    /// <summary>
+    /// A queued session as a statement for <c>IJobStore.EnqueueAsync</c>: inserted with its job, in the same round
+    /// trip, so there is never a job without its session or a session left behind by a job that was not accepted.
+    /// </summary>
+    public static JobWrite QueuedWrite(
+        Guid id, Guid orgId, string userId, string? documentName, string documentText, IReadOnlyList<Passage> passages, DateTimeOffset now) =>
+        JobWrite.OnEnqueue(
+            $"INSERT INTO sessions ({InsertColumns}) SELECT {InsertValues} FROM job_new",
+            InsertParameters(id, orgId, userId, documentName, documentText, passages, "queued", now));
+
+    private static object InsertParameters(
+        Guid id, Guid orgId, string userId, string? documentName, string documentText, IReadOnlyList<Passage> passages, string status,
+        DateTimeOffset now) =>
+        new { id, orgId, userId, documentName, documentText, passages = Jsonb.Serialize(passages), status, now };
 
     public async Task CompleteAsync(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now, CancellationToken ct)
     {
@@ -54,14 +70,14 @@ public sealed class SessionStore(NpgsqlDataSource db)
     }
 
     /// <summary>Marks the organisation's session running and reads its document, in one round trip (null if it is gone).</summary>
-    public async Task<SessionDocument?> StartAsync(Guid orgId, Guid id, DateTimeOffset now, CancellationToken ct)
+    public async Task<SessionStart?> StartAsync(Guid orgId, Guid id, DateTimeOffset now, CancellationToken ct)
     {
         const string sql = """
             UPDATE sessions SET status = 'running', error = NULL, updated_at = @now WHERE id = @id AND org_id = @orgId
-            RETURNING id, document_name, document_text, passages, sections, status
+            RETURNING id, document_text
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<SessionDocument>(new CommandDefinition(sql, new { id, orgId, now }, cancellationToken: ct));
+        return await conn.QuerySingleOrDefaultAsync<SessionStart>(new CommandDefinition(sql, new { id, orgId, now }, cancellationToken: ct));
     }
 
     public async Task MarkAsync(Guid id, string status, string? error, DateTimeOffset now, CancellationToken ct)
@@ -133,5 +149,8 @@ public sealed class SessionStore(NpgsqlDataSource db)
         Guid Id, string UserId, string? DocumentName, string Status, Section[]? Sections, TokenTotals? TokenUsage, string? Provider,
         string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 }
+
+/// <summary>What an analysis job needs of its session.</summary>
+public sealed record SessionStart(Guid Id, string DocumentText);
 
 public sealed record SessionDocument(Guid Id, string? DocumentName, string DocumentText, Passage[] Passages, Section[] Sections, string Status);

@@ -34,24 +34,33 @@ public sealed partial class TokenUsageStore(NpgsqlDataSource db, ILogger<TokenUs
         await InsertAsync([usage], ct);
     }
 
+    private const string InsertSql = """
+        INSERT INTO token_usage (org_id, session_id, prompt_key, provider, model, input_tokens, output_tokens)
+        SELECT * FROM unnest(@orgIds, @sessionIds, @promptKeys, @providers, @models, @inputTokens, @outputTokens)
+        """;
+
+    /// <summary>
+    /// <paramref name="rows"/> as one statement for <c>JobContext.RecordOnCompletion</c> (written with the job's
+    /// completion, whichever delivery completes: the tokens were used either way).
+    /// </summary>
+    public static (string Sql, object Parameters) InsertWrite(IReadOnlyList<TokenUsage> rows) => (InsertSql, InsertParameters(rows));
+
     private async Task InsertAsync(IReadOnlyList<TokenUsage> rows, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO token_usage (org_id, session_id, prompt_key, provider, model, input_tokens, output_tokens)
-            SELECT * FROM unnest(@orgIds, @sessionIds, @promptKeys, @providers, @models, @inputTokens, @outputTokens)
-            """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            orgIds = rows.Select(r => r.OrgId).ToArray(),
-            sessionIds = rows.Select(r => r.SessionId).ToArray(),
-            promptKeys = rows.Select(r => r.PromptKey).ToArray(),
-            providers = rows.Select(r => r.Provider).ToArray(),
-            models = rows.Select(r => r.Model).ToArray(),
-            inputTokens = rows.Select(r => r.InputTokens).ToArray(),
-            outputTokens = rows.Select(r => r.OutputTokens).ToArray(),
-        }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(InsertSql, InsertParameters(rows), cancellationToken: ct));
     }
+
+    private static object InsertParameters(IReadOnlyList<TokenUsage> rows) => new
+    {
+        orgIds = rows.Select(r => r.OrgId).ToArray(),
+        sessionIds = rows.Select(r => r.SessionId).ToArray(),
+        promptKeys = rows.Select(r => r.PromptKey).ToArray(),
+        providers = rows.Select(r => r.Provider).ToArray(),
+        models = rows.Select(r => r.Model).ToArray(),
+        inputTokens = rows.Select(r => r.InputTokens).ToArray(),
+        outputTokens = rows.Select(r => r.OutputTokens).ToArray(),
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token usage of {Count} prompt run(s) could not be recorded")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
@@ -71,6 +80,13 @@ public sealed partial class TokenUsageStore(NpgsqlDataSource db, ILogger<TokenUs
 
             records.Enqueue(usage);
             return true;
+        }
+
+        /// <summary>Ends the batch without writing: what was collected is the caller's to write.</summary>
+        public IReadOnlyList<TokenUsage> Take()
+        {
+            flushed = true;
+            return records.ToArray();
         }
 
         /// <summary>Writes what was collected in one insert; a failure is logged (the answers are already paid for).</summary>

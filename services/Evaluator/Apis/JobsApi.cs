@@ -34,7 +34,7 @@ public static class JobsApi
     }
 
     public static async Task<Results<Accepted<JobAccepted>, ValidationProblem>> SubmitJobAsync(
-        HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, SessionStore sessions, IJobStore jobs,
+        HttpRequest request, CallerIdentity caller, IDocumentExtractor extractor, IJobStore jobs,
         IOptions<JobsOptions> jobOptions, TimeProvider clock, CancellationToken ct)
     {
         var input = await EvaluationInput.ReadAsync(request, extractor, ct);
@@ -51,18 +51,10 @@ public static class JobsApi
 
         var now = clock.GetUtcNow();
         var session = input.ToSession(Guid.CreateVersion7(now), caller.OrgId);
-        await sessions.InsertAsync(session, "queued", now, ct);
         var jobId = Guid.CreateVersion7(now);
-        try
-        {
-            await jobs.EnqueueAsync(caller.OrgId, Kind, new EvaluationJobInput(session.Id, session.UserId, session.Language, input.GuidelineIds),
-                new EvaluateProposal { JobId = jobId, OrgId = caller.OrgId }, input.CallbackUrl, ct);
-        }
-        catch
-        {
-            await sessions.DeleteAsync(caller.OrgId, session.Id, CancellationToken.None);
-            throw;
-        }
+        // The session and the job in one statement: both or neither.
+        await jobs.EnqueueAsync(caller.OrgId, Kind, new EvaluationJobInput(session.Id, session.UserId, session.Language, input.GuidelineIds),
+            new EvaluateProposal { JobId = jobId, OrgId = caller.OrgId }, input.CallbackUrl, SessionStore.QueuedWrite(session, now), ct);
 
         var location = $"/api/v1/evaluator/jobs/{jobId}";
         return TypedResults.Accepted(location, new JobAccepted(jobId, session.Id, JobStatus.Queued, location));

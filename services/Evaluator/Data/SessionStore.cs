@@ -4,6 +4,7 @@ using Platform.Data;
 using Platform.Data.Sessions;
 using Platform.Evaluator.Evaluation;
 using Platform.Evaluator.Model;
+using Platform.Jobs;
 using Platform.ServiceDefaults.Http;
 
 namespace Platform.Evaluator.Data;
@@ -11,30 +12,42 @@ namespace Platform.Evaluator.Data;
 /// <summary>Evaluation sessions, their follow-ups and feedback; every query is scoped to the caller's organisation.</summary>
 public sealed class SessionStore(NpgsqlDataSource db)
 {
+    private const string InsertColumns = """
+        id, org_id, user_id, proposal_name, proposal_text, proposal_passages, tor_name, tor_text, language, status, created_at, updated_at
+        """;
+
+    private const string InsertValues = """
+        @Id, @OrgId, @UserId, @ProposalName, @ProposalText, @passages::jsonb, @TorName, @TorText, @Language, @status, @now, @now
+        """;
+
     public async Task InsertAsync(NewSession session, string status, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
-            INSERT INTO sessions (id, org_id, user_id, proposal_name, proposal_text, proposal_passages, tor_name, tor_text, language,
-                status, created_at, updated_at)
-            VALUES (@Id, @OrgId, @UserId, @ProposalName, @ProposalText, @passages::jsonb, @TorName, @TorText, @Language,
-                @status, @now, @now)
-            """;
+        const string sql = $"INSERT INTO sessions ({InsertColumns}) VALUES ({InsertValues})";
         await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            session.Id,
-            session.OrgId,
-            session.UserId,
-            session.ProposalName,
-            session.ProposalText,
-            passages = Jsonb.Serialize(session.ProposalPassages),
-            session.TorName,
-            session.TorText,
-            session.Language,
-            status,
-            now,
-        }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(sql, InsertParameters(session, status, now), cancellationToken: ct));
     }
+
+    /// <summary>
+    /// A queued session as a statement for <c>IJobStore.EnqueueAsync</c>: inserted with its job, in the same round
+    /// trip, so there is never a job without its session or a session left behind by a job that was not accepted.
+    /// </summary>
+    public static JobWrite QueuedWrite(NewSession session, DateTimeOffset now) =>
+        JobWrite.OnEnqueue($"INSERT INTO sessions ({InsertColumns}) SELECT {InsertValues} FROM job_new", InsertParameters(session, "queued", now));
+
+    private static object InsertParameters(NewSession session, string status, DateTimeOffset now) => new
+    {
+        session.Id,
+        session.OrgId,
+        session.UserId,
+        session.ProposalName,
+        session.ProposalText,
+        passages = Jsonb.Serialize(session.ProposalPassages),
+        session.TorName,
+        session.TorText,
+        session.Language,
+        status,
+        now,
+    };
 
     public async Task CompleteAsync(Guid id, EvaluationResult result, DateTimeOffset now, CancellationToken ct)
     {

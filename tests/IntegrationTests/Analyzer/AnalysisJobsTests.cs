@@ -37,6 +37,9 @@ public sealed class AnalysisJobsTests
         var sessionId = (Guid)job["session_id"]!;
         using var session = await client.SendAsync(HttpMethod.Get, $"sessions/{sessionId}");
         Assert.That((string?)(await AdminClient.OkJsonAsync(session))["status"], Is.EqualTo("completed"));
+        Assert.That(
+            await OrganizationsApiTests.CountAsync("SELECT count(*) FROM analyzer.token_usage WHERE session_id = @id AND org_id = @org", ("id", sessionId), ("org", client.Key.OrgId)),
+            Is.EqualTo(5), "the token usage of each prompt, written with the job's completion");
         var completed = await bus.WaitForAsync(m => m.JobId == jobId, TimeSpan.FromSeconds(30));
         Assert.That(completed.SessionId, Is.EqualTo(sessionId));
         Assert.That(completed.OrgId, Is.EqualTo(client.Key.OrgId));

@@ -16,6 +16,9 @@ public sealed class JobStoreTests
     {
         scope = await JobsScope.CreateAsync();
         api = scope.Build();
+        // A table of the service's own, for the statements written with a job's enqueue or completion.
+        await using var create = scope.DataSource.CreateCommand("CREATE TABLE notes (job_id uuid NOT NULL, kind text NOT NULL, note text NOT NULL)");
+        await create.ExecuteNonQueryAsync();
     }
 
     [OneTimeTearDown]
@@ -106,6 +109,91 @@ public sealed class JobStoreTests
             Assert.That(await Store.GetAsync(Guid.NewGuid(), job.Id), Is.Null);
             Assert.That(await Store.ClaimAsync(Guid.NewGuid(), job.Id, "w/1", TimeSpan.FromMinutes(1)), Is.Null, "nor claimed through another organisation");
         });
+    }
+
+    [Test]
+    public async Task Enqueue_WithAWriteAlongside_WritesBoth_AndARepeatWritesNeither()
+    {
+        var org = Guid.NewGuid();
+        var id = Guid.CreateVersion7();
+        var command = new TestJob { JobId = id, OrgId = org };
+        const string note = "INSERT INTO notes (job_id, kind, note) SELECT id, 'enqueued', @note FROM job_new";
+
+        var first = await Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(Steps: 1), command, null, JobWrite.OnEnqueue(note, new { note = "first" }));
+        var again = await Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(Steps: 9), command, null, JobWrite.OnEnqueue(note, new { note = "again" }));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(again.Id, Is.EqualTo(first.Id));
+            Assert.That(await NotesAsync(id, "enqueued"), Is.EqualTo(new[] { "first" }), "written with the job, once");
+            Assert.That(await scope.OutboxCountAsync(id, "command"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_WriteAlongsideFails_NeitherTheJobNorItsCommandIsStored()
+    {
+        var org = Guid.NewGuid();
+        var id = Guid.CreateVersion7();
+        var failing = JobWrite.OnEnqueue("INSERT INTO notes (job_id, kind, note) SELECT id, 'enqueued', @note FROM job_new", new { note = (string?)null });
+
+        Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+            Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(), new TestJob { JobId = id, OrgId = org }, null, failing));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await Store.GetAsync(org, id), Is.Null, "no job without the service's record");
+            Assert.That(await scope.OutboxCountAsync(id, "command"), Is.Zero, "and no command");
+        });
+    }
+
+    [Test]
+    public void WriteAlongside_MustReferToTheNewJob_AndBeOneStatement()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.Throws<ArgumentException>(() => JobWrite.OnEnqueue("INSERT INTO notes (job_id, kind, note) VALUES (@id, 'x', 'y')"));
+            Assert.Throws<ArgumentException>(() => JobWrite.OnEnqueue("INSERT INTO notes (job_id, kind, note) SELECT id, 'x', 'y' FROM job_new;"));
+        });
+    }
+
+    [Test]
+    public async Task CompleteClaimed_TwoCompletions_FirstOnlyWritesOnce_RecordedFactsEveryTime()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+        var claimed = await Store.ClaimAsync(job.OrgId, job.Id, "w/1", TimeSpan.FromMinutes(1));
+        var store = (JobStore)Store;
+        IReadOnlyList<JobWrite> Writes(string run) =>
+        [
+            JobWrite.Create("INSERT INTO notes (job_id, kind, note) SELECT id, 'finished', @run FROM job_finished", new { run }, "job_finished", "sql"),
+            JobWrite.Create("INSERT INTO notes (job_id, kind, note) VALUES (@jobId, 'ran', @run)", new { jobId = job.Id, run }, null, "sql"),
+        ];
+
+        var first = await store.CompleteClaimedAsync(claimed!, new { sum = 1 }, null, Writes("first"), CancellationToken.None);
+        var second = await store.CompleteClaimedAsync(claimed!, new { sum = 2 }, null, Writes("second"), CancellationToken.None);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((first, second), Is.EqualTo((true, false)), "only the first completion counts");
+            Assert.That(await NotesAsync(job.Id, "finished"), Is.EqualTo(new[] { "first" }));
+            Assert.That(await NotesAsync(job.Id, "ran"), Is.EquivalentTo(new[] { "first", "second" }), "facts about each run are kept");
+            Assert.That((await Store.GetAsync(job.OrgId, job.Id))!.Result?.GetProperty("sum").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    private async Task<string[]> NotesAsync(Guid jobId, string kind)
+    {
+        await using var query = scope.DataSource.CreateCommand("SELECT note FROM notes WHERE job_id = $1 AND kind = $2 ORDER BY note");
+        query.Parameters.AddWithValue(jobId);
+        query.Parameters.AddWithValue(kind);
+        var notes = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            notes.Add(reader.GetString(0));
+        }
+
+        return [.. notes];
     }
 
     [Test]
