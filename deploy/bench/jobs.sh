@@ -229,13 +229,9 @@ log "gateway quota for the demo key: ${quota:-unknown} requests a minute"
 
 # ---------------------------------------------------------------------------------------------------------------
 # warm-up: fresh processes spend their first seconds in the JIT, loading the tokenizer's vocabulary and opening
-# connections; WARMUP jobs run first, unmeasured, so the figures are those of a running service
-if ((WARMUP > 0)); then
-  log "warm-up: $WARMUP jobs (not measured; log $LOG_DIR/jobs-warmup.log)"
-  PGPASSFILE="$LOCAL_DIR/pgpass" N=$WARMUP CONCURRENCY=$CONCURRENCY CEILING=$CEILING PROMPTS=$PROMPTS GATEWAY_URL=$GATEWAY_URL \
-    PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=analyzer" BENCH_DESCRIPTION="warm-up" \
-    dotnet "$BENCH_DLL" >"$LOG_DIR/jobs-warmup.log" 2>&1 8>&- || die_with_log "the warm-up run failed" "$LOG_DIR/jobs-warmup.log"
-fi
+# connections; the client first submits WARMUP jobs and waits for them, unmeasured (in its own process, so that its JIT
+# work is not measured either), so the figures are those of a running service
+if ((WARMUP > 0)); then log "warm-up: $WARMUP jobs first (not measured)"; fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # the benchmark
@@ -243,7 +239,8 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 SUMMARY="$BENCH_DIR/jobs-summary-$STAMP.txt"
 description="workers: the fleet's Analyzer (API + consumer) and $WORKERS x --role worker; Jobs:ConsumerConcurrency per process \
 8 (default)${WORKER_ENV:+; extra workers also with $WORKER_ENV}; $WARMUP warm-up jobs before (not counted); AI provider offline; DOTNET_gcServer=$GC_SERVER; $(nproc) cores, everything on one machine"
-# CPU time per component over the client's run (submissions and waiting), from /proc: where the machine's time goes
+# CPU time per component over the measured run (submissions and waiting, after the warm-up), from /proc, and the
+# client's own as it reports it: where the machine's time goes
 CLK_TCK=$(getconf CLK_TCK)
 pid_file_pid() { if [[ -s $LOCAL_DIR/run/$1.pid ]]; then cat "$LOCAL_DIR/run/$1.pid"; fi; }
 declare -A PIDS_OF=()
@@ -258,35 +255,45 @@ group_pids() { # the pids of a group now (PostgreSQL backends come and go; the p
     *) echo "${PIDS_OF[$1]}" ;;
   esac
 }
-group_ticks() { # user + system ticks, and those of reaped children
-  local total=0 pid t
-  for pid in $(group_pids "$1"); do
-    t=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}') || t=0
-    total=$((total + ${t:-0}))
-  done
-  echo "$total"
+group_ticks() { # user + system ticks, and those of reaped children (one awk for the group: quick on a busy machine)
+  local pid files=()
+  for pid in $(group_pids "$1"); do files+=("/proc/$pid/stat"); done
+  if ((${#files[@]} == 0)); then echo 0; return; fi
+  cat "${files[@]}" 2>/dev/null | awk '{ sub(/.*\) /, ""); t += $12 + $13 + $14 + $15 } END { printf "%d\n", t }'
 }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
-children_ticks() { sed 's/.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
 COMPONENTS=("analyzer (fleet, API + consumer)" "analyzer workers (--role worker)" gateway admin postgresql rabbitmq)
-declare -A BEFORE=()
-for c in "${COMPONENTS[@]}"; do BEFORE[$c]=$(group_ticks "$c"); done
-client_before=$(children_ticks)
-read -r busy_before total_before <<<"$(machine_ticks)"
+declare -A BEFORE=() AFTER=()
+PHASE_FILE="$BENCH_DIR/.jobs-phase.$$"
+rm -f "$PHASE_FILE"
 
 rc=0
-PGPASSFILE="$LOCAL_DIR/pgpass" N=$N CONCURRENCY=$CONCURRENCY CEILING=$CEILING PROMPTS=$PROMPTS GATEWAY_URL=$GATEWAY_URL \
-  PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=analyzer" BENCH_DESCRIPTION="$description" \
-  dotnet "$BENCH_DLL" 8>&- | tee "$SUMMARY" || rc=$?
+PGPASSFILE="$LOCAL_DIR/pgpass" N=$N WARMUP=$WARMUP CONCURRENCY=$CONCURRENCY CEILING=$CEILING PROMPTS=$PROMPTS \
+  GATEWAY_URL=$GATEWAY_URL PG_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=platform;Username=analyzer" \
+  BENCH_DESCRIPTION="$description" PHASE_FILE="$PHASE_FILE" dotnet "$BENCH_DLL" 8>&- > >(tee "$SUMMARY") &
+client_pid=$!
+# the measured run starts when the client writes the phase file (after its warm-up): every process's CPU time then
+until [[ -s $PHASE_FILE ]] || ! kill -0 "$client_pid" 2>/dev/null; do sleep 0.05; done
+read -r busy_before total_before <<<"$(machine_ticks)"
+for c in "${COMPONENTS[@]}"; do BEFORE[$c]=$(group_ticks "$c"); done
+wait "$client_pid" || rc=$?
+for c in "${COMPONENTS[@]}"; do AFTER[$c]=$(group_ticks "$c"); done
 read -r busy_after total_after <<<"$(machine_ticks)"
+sleep 0.2 # tee's last lines
+client_cpu=$(sed -n 's/^client_cpu_seconds=//p' "$PHASE_FILE" 2>/dev/null | head -n 1)
+rm -f "$PHASE_FILE"
 succeeded=$(sed -n 's/^succeeded  *\([0-9]*\).*/\1/p' "$SUMMARY" | head -n 1)
 {
   echo
-  echo "CPU while the client ran ($(awk -v t=$((total_after - total_before)) -v hz="$CLK_TCK" -v n="$(nproc)" 'BEGIN { printf "%.1f", t / hz / n }') s wall; ms per job = CPU ms / ${succeeded:-0} succeeded jobs)"
+  echo "CPU over the measured run ($(awk -v t=$((total_after - total_before)) -v hz="$CLK_TCK" -v n="$(nproc)" 'BEGIN { printf "%.1f", t / hz / n }') s wall; ms per job = CPU ms / ${succeeded:-0} succeeded jobs)"
   printf '  %-40s %10s %12s %10s\n' component "CPU s" "ms per job" "% machine"
   ours=0
-  for c in "${COMPONENTS[@]}" "bench client (JobsBench, tee)"; do
-    if [[ $c == bench* ]]; then t=$(($(children_ticks) - client_before)); else t=$(group_ticks "$c") && t=$((t - ${BEFORE[$c]})); fi
+  for c in "${COMPONENTS[@]}" "bench client (JobsBench)"; do
+    if [[ $c == bench* ]]; then
+      t=$(awk -v s="${client_cpu:-0}" -v hz="$CLK_TCK" 'BEGIN { printf "%d", s * hz + 0.5 }')
+    else
+      t=$((${AFTER[$c]} - ${BEFORE[$c]}))
+    fi
     ((t >= 0)) || t=0
     ours=$((ours + t))
     awk -v c="$c" -v t="$t" -v hz="$CLK_TCK" -v n="${succeeded:-0}" -v all=$((total_after - total_before)) \

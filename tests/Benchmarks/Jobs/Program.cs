@@ -13,7 +13,9 @@ using Platform.Benchmarks.Jobs;
 // against issue 5's targets. A missed target is reported; exit code 1 means the measurement is not valid (a
 // submission was not answered 202, or the database could not be read).
 //
-// Environment: GATEWAY_URL (http://127.0.0.1:8080), DEMO_API_KEY, DEMO_API_SECRET, N (2000), CONCURRENCY (32),
+// Environment: GATEWAY_URL (http://127.0.0.1:8080), DEMO_API_KEY, DEMO_API_SECRET, N (2000), CONCURRENCY (32), WARMUP (0:
+// jobs submitted and finished first, unmeasured), PHASE_FILE (written when the measured run starts, and the client's
+// CPU seconds over it appended at the end),
 // CEILING (seconds after the last submission to wait for the jobs to finish, 600), PROMPTS (p1,p2,p3,p4,p5),
 // PG_CONNECTION (Host=127.0.0.1;Port=55432;Database=platform;Username=analyzer; the password from PGPASSFILE),
 // BENCH_DESCRIPTION (one line on how the fleet runs, printed with the table).
@@ -50,6 +52,7 @@ catch (ArgumentException ex)
     return 2;
 }
 var prompts = Env("PROMPTS", "p1,p2,p3,p4,p5");
+var warmup = int.TryParse(Env("WARMUP", "0"), NumberStyles.None, culture, out var w) ? w : throw new ArgumentException("WARMUP must be a number");
 var promptCount = prompts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
 var pgConnection = Env("PG_CONNECTION", "Host=127.0.0.1;Port=55432;Database=platform;Username=analyzer");
 var description = Env("BENCH_DESCRIPTION", "");
@@ -82,56 +85,9 @@ var clock = Stopwatch.StartNew();
 var origin = DateTimeOffset.UtcNow;
 DateTimeOffset Now() => origin + clock.Elapsed;
 
-var submissions = new Submission?[count];
 var errors = new List<string>();
 var errorCount = 0;
 var maxErrors = Math.Max(10, count / 20);
-var next = -1;
-var submitting = true;
-var submitStart = Now();
-Log($"submitting {count} jobs through {gateway}api/v1/analyzer/jobs, {concurrency} in flight, prompts {prompts}");
-
-async Task SubmitLoopAsync()
-{
-    while (!stop.IsCancellationRequested && Volatile.Read(ref errorCount) <= maxErrors)
-    {
-        var i = Interlocked.Increment(ref next);
-        if (i >= count)
-        {
-            return;
-        }
-        using var form = new FormUrlEncodedContent(
-        [
-            new("user_id", $"bench-user-{i % 50:D2}"),
-            new("text_input", documents[i % documents.Length]),
-            new("prompts", prompts),
-        ]);
-        var sent = Now();
-        var started = clock.Elapsed;
-        try
-        {
-            using var response = await http.PostAsync("api/v1/analyzer/jobs", form, stop.Token);
-            var latency = clock.Elapsed - started;
-            if (response.StatusCode != HttpStatusCode.Accepted)
-            {
-                var body = await response.Content.ReadAsStringAsync(stop.Token);
-                RecordError($"job {i}: HTTP {(int)response.StatusCode}: {Truncate(body, 300)}");
-                continue;
-            }
-            var accepted = await response.Content.ReadFromJsonAsync<JobAccepted>(stop.Token);
-            if (accepted is null || accepted.JobId == Guid.Empty)
-            {
-                RecordError($"job {i}: 202 without a job_id");
-                continue;
-            }
-            submissions[i] = new Submission(accepted.JobId, accepted.SessionId, sent, latency);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
-        {
-            RecordError($"job {i}: {ex.GetType().Name}: {ex.Message}");
-        }
-    }
-}
 
 void RecordError(string message)
 {
@@ -147,12 +103,107 @@ void RecordError(string message)
 
 static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "...";
 
+// Submits `total` jobs, `concurrency` at a time (stopping after too many errors); the accepted ones by index.
+async Task<Submission?[]> SubmitAllAsync(int total, Action<int>? onProgress = null)
+{
+    var submitted = new Submission?[total];
+    var next = -1;
+    async Task LoopAsync()
+    {
+        while (!stop.IsCancellationRequested && Volatile.Read(ref errorCount) <= maxErrors)
+        {
+            var i = Interlocked.Increment(ref next);
+            if (i >= total)
+            {
+                return;
+            }
+            onProgress?.Invoke(i);
+            using var form = new FormUrlEncodedContent(
+            [
+                new("user_id", $"bench-user-{i % 50:D2}"),
+                new("text_input", documents[i % documents.Length]),
+                new("prompts", prompts),
+            ]);
+            var sent = Now();
+            var started = clock.Elapsed;
+            try
+            {
+                using var response = await http.PostAsync("api/v1/analyzer/jobs", form, stop.Token);
+                var latency = clock.Elapsed - started;
+                if (response.StatusCode != HttpStatusCode.Accepted)
+                {
+                    var body = await response.Content.ReadAsStringAsync(stop.Token);
+                    RecordError($"job {i}: HTTP {(int)response.StatusCode}: {Truncate(body, 300)}");
+                    continue;
+                }
+                var accepted = await response.Content.ReadFromJsonAsync<JobAccepted>(stop.Token);
+                if (accepted is null || accepted.JobId == Guid.Empty)
+                {
+                    RecordError($"job {i}: 202 without a job_id");
+                    continue;
+                }
+                submitted[i] = new Submission(accepted.JobId, accepted.SessionId, sent, latency);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
+            {
+                RecordError($"job {i}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+    }
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(LoopAsync)));
+    return submitted;
+}
+
+// Warm-up (WARMUP jobs, unmeasured): the fleet's and this client's first seconds go to the JIT, pools and caches.
+// The client warms up in this same process, so its own JIT work is not counted in the measured run either.
+await using var db = NpgsqlDataSource.Create(pgConnection);
+if (warmup > 0)
+{
+    Log($"warm-up: {warmup} jobs (not measured)");
+    var warm = (await SubmitAllAsync(warmup)).Where(s => s is not null).Select(s => s!.JobId).ToArray();
+    if (errorCount > 0 || warm.Length < warmup)
+    {
+        Log($"ERROR: the warm-up was not accepted ({errorCount} errors): {string.Join("; ", errors)}");
+        return 1;
+    }
+    var warmDeadline = clock.Elapsed + TimeSpan.FromSeconds(ceilingSeconds);
+    while (true)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM analyzer.jobs WHERE id = ANY(@ids) AND status IN ('succeeded', 'failed')");
+        cmd.Parameters.AddWithValue("ids", warm);
+        if ((long)(await cmd.ExecuteScalarAsync(stop.Token))! >= warm.Length)
+        {
+            break;
+        }
+        if (clock.Elapsed > warmDeadline)
+        {
+            Log($"ERROR: the warm-up jobs did not finish within {ceilingSeconds} s");
+            return 1;
+        }
+        await Task.Delay(TimeSpan.FromMilliseconds(250), stop.Token);
+    }
+    Log("warm-up done");
+}
+
+// The measured run starts here: PHASE_FILE tells deploy/bench/jobs.sh (which samples every process's CPU time then),
+// and this process's own CPU time is taken here and at the end.
+var phaseFile = Env("PHASE_FILE", "");
+if (phaseFile.Length > 0)
+{
+    await File.WriteAllTextAsync(phaseFile, "measuring\n");
+}
+var clientCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
+var submitting = true;
+var submitStart = Now();
+var submittedSoFar = 0;
+Log($"submitting {count} jobs through {gateway}api/v1/analyzer/jobs, {concurrency} in flight, prompts {prompts}");
+
 var progress = Task.Run(async () =>
 {
     while (!stop.IsCancellationRequested && Volatile.Read(ref submitting))
     {
         await Task.Delay(TimeSpan.FromSeconds(5), stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        var done = Math.Min(Volatile.Read(ref next), count);
+        var done = Math.Min(Volatile.Read(ref submittedSoFar), count);
         if (!Volatile.Read(ref submitting))
         {
             break;
@@ -160,7 +211,7 @@ var progress = Task.Run(async () =>
         Log($"  {done}/{count} submitted after {clock.Elapsed.TotalSeconds:F0} s, {Volatile.Read(ref errorCount)} errors");
     }
 });
-await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(SubmitLoopAsync)));
+var submissions = await SubmitAllAsync(count, i => Volatile.Write(ref submittedSoFar, i));
 var submitEnd = Now();
 Volatile.Write(ref submitting, false);
 var accepted = submissions.Where(s => s is not null).Select(s => s!).ToArray();
@@ -178,7 +229,6 @@ if (stop.IsCancellationRequested)
 
 // ---------------------------------------------------------------------------------------------------------------
 // wait for the jobs, reading analyzer.jobs directly
-await using var db = NpgsqlDataSource.Create(pgConnection);
 var ids = accepted.Select(s => s.JobId).ToArray();
 var deadline = Now() + TimeSpan.FromSeconds(ceilingSeconds);
 var lastReport = TimeSpan.Zero;
@@ -215,6 +265,7 @@ catch (NpgsqlException ex)
     Log($"ERROR: cannot read analyzer.jobs ({pgConnection}, password from PGPASSFILE): {ex.Message}");
     return 1;
 }
+var clientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuStart).TotalSeconds;
 if (finished < ids.Length)
 {
     Log($"ceiling of {ceilingSeconds} s after the last submission reached: {ids.Length - finished} jobs not finished");
@@ -354,6 +405,12 @@ Row("  analyses re-run in the consumer (usage rows > prompts)", usageSeen ? reru
 o.WriteLine(new string('-', 100));
 o.WriteLine("duplicated = a job with more than one AnalysisCompleted row in analyzer.outbox (kind 'event'): the outbox row is");
 o.WriteLine("written in the same transaction as the job's result, so two rows mean the result was written twice.");
+
+if (phaseFile.Length > 0)
+{
+    // measured until every job finished (or the ceiling), not through the report
+    await File.AppendAllTextAsync(phaseFile, FormattableString.Invariant($"client_cpu_seconds={clientCpuSeconds:F3}\n"));
+}
 
 if (errorCount > 0)
 {
