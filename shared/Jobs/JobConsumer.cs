@@ -103,7 +103,8 @@ public abstract partial class JobConsumer<TMessage> : IConsumer<TMessage>
 
         // Only the first completion counts, so a worker that lost its lease may still finish first; nobody finishes twice.
         // One round trip: the result, the last progress, the event, the webhook and the service's own writes.
-        await services.Jobs.CompleteClaimedAsync(job, result, progress.Last, jobContext.CompletionWrites, CancellationToken.None);
+        await services.Jobs.CompleteClaimedAsync(
+            job, result, jobContext.StoredResult, progress.Last, jobContext.CompletionWrites, CancellationToken.None);
     }
 
     private async Task KeepLeaseAsync(Guid jobId, string worker, LeaseState lease, CancellationTokenSource execution, CancellationToken stop)

@@ -38,6 +38,9 @@ public sealed class JobContext<TMessage>
     /// <summary>Statements added with <see cref="WriteOnCompletion"/>.</summary>
     internal IReadOnlyList<JobWrite> CompletionWrites => completionWrites;
 
+    /// <summary>What the job row keeps instead of the result (<see cref="StoreResultAs"/>), or null.</summary>
+    internal object? StoredResult { get; private set; }
+
     /// <summary>The submitted input, deserialised (snake_case, as it was stored).</summary>
     public TInput GetInput<TInput>() =>
         Job.Input.Deserialize<TInput>(Jsonb.Options)
@@ -63,6 +66,19 @@ public sealed class JobContext<TMessage>
     /// </summary>
     public void WriteOnCompletion(string sql, object? parameters = null) =>
         completionWrites.Add(JobWrite.Create(sql, parameters, "job_finished", nameof(sql)));
+
+    /// <summary>
+    /// Keeps <paramref name="stored"/> in the job row instead of the result <c>ExecuteAsync</c> returns, for a service
+    /// that stores the result itself (with <see cref="WriteOnCompletion"/>, in the same statement): a reference to it
+    /// (<c>{ session_id }</c>), so that a large result is not written twice. The completion event and the webhook are
+    /// still built from the whole result; <c>GET /jobs/{id}</c> reads the job row, so the service's API puts the rest
+    /// back into the <see cref="JobView"/> it answers.
+    /// </summary>
+    public void StoreResultAs(object stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        StoredResult = stored;
+    }
 
     /// <summary>
     /// As <see cref="WriteOnCompletion"/>, for a fact about this run that holds whether or not its completion is the one

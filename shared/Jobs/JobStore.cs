@@ -231,10 +231,12 @@ public sealed class JobStore : IJobStore
     /// The consumer's completion of a job it claimed: as <see cref="CompleteAsync"/> (result, completion event, webhook;
     /// only the first completion counts), with the last <paramref name="progress"/> and the service's own
     /// <paramref name="writes"/>, all in one statement, so one round trip. The event and webhook are built here from
-    /// the claimed job, with the completion time taken once for the row, the event and the webhook.
+    /// the claimed job, with the completion time taken once for the row, the event and the webhook. The row keeps
+    /// <paramref name="stored"/> when given (the service keeps the result itself), else the result.
     /// </summary>
     internal async Task<bool> CompleteClaimedAsync(
-        Job job, object result, (int Done, int Total)? progress, IReadOnlyList<JobWrite> writes, CancellationToken cancellationToken)
+        Job job, object result, object? stored, (int Done, int Total)? progress, IReadOnlyList<JobWrite> writes,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(result);
@@ -277,7 +279,9 @@ public sealed class JobStore : IJobStore
 
         sql.Append("SELECT count(*)::int FROM job_finished");
         parameters.Add("job_id", job.Id);
-        parameters.Add("job_result", System.Text.Encoding.UTF8.GetString(resultJson));
+        parameters.Add("job_result", stored is null
+            ? System.Text.Encoding.UTF8.GetString(resultJson)
+            : JsonSerializer.Serialize(stored, stored.GetType(), Jsonb.Options));
         parameters.Add("job_total", progress?.Total, System.Data.DbType.Int32);
         parameters.Add("job_at", now);
         parameters.Add("job_message_id", Guid.CreateVersion7());

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Analyzer.Data;
 using Platform.Contracts;
+using Platform.Data;
 using Platform.Documents;
 using Platform.Jobs;
 using Platform.Jobs.Webhooks;
@@ -63,6 +65,27 @@ public static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(jobId, sessionId, JobStatus.Queued, location));
     }
 
-    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct) =>
-        JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(
+        Guid id, CallerIdentity caller, IJobStore jobs, SessionStore sessions, CancellationToken ct)
+    {
+        if (JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // A succeeded job's row keeps { session_id } only; its sections are the session's (null once it was deleted).
+        if (view is { Status: JobStatus.Succeeded, Result: { ValueKind: JsonValueKind.Object } result }
+            && !result.TryGetProperty("sections", out _)
+            && result.TryGetProperty("session_id", out var reference) && reference.TryGetGuid(out var sessionId))
+        {
+            var sections = await sessions.GetSectionsJsonAsync(caller.OrgId, sessionId, ct);
+            using var document = sections is null ? null : JsonDocument.Parse(sections);
+            view = view with { Result = JsonSerializer.SerializeToElement(new JobResult(sessionId, document?.RootElement), Jsonb.Options) };
+        }
+
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>A succeeded analysis job's result: its session and the sections it holds.</summary>
+    private sealed record JobResult(Guid SessionId, JsonElement? Sections);
 }

@@ -31,6 +31,8 @@ public sealed class AnalyzeDocumentConsumer(JobServices jobs, SessionStore sessi
                 context.RecordOnCompletion(usageSql, usageParameters);
             }
 
+            // The sections are the session's: the job row keeps a reference (GET /jobs/{id} reads them from the session).
+            context.StoreResultAs(new { session_id = session.Id });
             return new { session_id = session.Id, sections };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

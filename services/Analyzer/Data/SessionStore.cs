@@ -80,6 +80,14 @@ public sealed class SessionStore(NpgsqlDataSource db)
         return await conn.QuerySingleOrDefaultAsync<SessionStart>(new CommandDefinition(sql, new { id, orgId, now }, cancellationToken: ct));
     }
 
+    /// <summary>The organisation's session's sections as stored (a JSON array), or null when there is no such session.</summary>
+    public async Task<string?> GetSectionsJsonAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        const string sql = "SELECT COALESCE(sections, '[]'::jsonb)::text FROM sessions WHERE id = @id AND org_id = @orgId";
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<string>(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
+    }
+
     public async Task MarkAsync(Guid id, string status, string? error, DateTimeOffset now, CancellationToken ct)
     {
         const string sql = "UPDATE sessions SET status = @status, error = @error, updated_at = @now WHERE id = @id";

@@ -40,6 +40,9 @@ public sealed class AnalysisJobsTests
         Assert.That(
             await OrganizationsApiTests.CountAsync("SELECT count(*) FROM analyzer.token_usage WHERE session_id = @id AND org_id = @org", ("id", sessionId), ("org", client.Key.OrgId)),
             Is.EqualTo(5), "the token usage of each prompt, written with the job's completion");
+        Assert.That(
+            await OrganizationsApiTests.CountAsync("SELECT count(*) FROM analyzer.jobs WHERE id = @id AND result ->> 'session_id' = @session AND result -> 'sections' IS NULL", ("id", jobId), ("session", sessionId.ToString())),
+            Is.EqualTo(1), "the job row refers to the session, which alone stores the sections");
         var completed = await bus.WaitForAsync(m => m.JobId == jobId, TimeSpan.FromSeconds(30));
         Assert.That(completed.SessionId, Is.EqualTo(sessionId));
         Assert.That(completed.OrgId, Is.EqualTo(client.Key.OrgId));

@@ -169,8 +169,8 @@ public sealed class JobStoreTests
             JobWrite.Create("INSERT INTO notes (job_id, kind, note) VALUES (@jobId, 'ran', @run)", new { jobId = job.Id, run }, null, "sql"),
         ];
 
-        var first = await store.CompleteClaimedAsync(claimed!, new { sum = 1 }, null, Writes("first"), CancellationToken.None);
-        var second = await store.CompleteClaimedAsync(claimed!, new { sum = 2 }, null, Writes("second"), CancellationToken.None);
+        var first = await store.CompleteClaimedAsync(claimed!, new { sum = 1 }, null, null, Writes("first"), CancellationToken.None);
+        var second = await store.CompleteClaimedAsync(claimed!, new { sum = 2 }, null, null, Writes("second"), CancellationToken.None);
 
         await Assert.MultipleAsync(async () =>
         {
@@ -178,6 +178,35 @@ public sealed class JobStoreTests
             Assert.That(await NotesAsync(job.Id, "finished"), Is.EqualTo(new[] { "first" }));
             Assert.That(await NotesAsync(job.Id, "ran"), Is.EquivalentTo(new[] { "first", "second" }), "facts about each run are kept");
             Assert.That((await Store.GetAsync(job.OrgId, job.Id))!.Result?.GetProperty("sum").GetInt32(), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task CompleteClaimed_WithAStoredReference_RowKeepsIt_EventAndWebhookGetTheWholeResult()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput(), callbackUrl: "https://hooks.example.com/jobs");
+        var claimed = await Store.ClaimAsync(job.OrgId, job.Id, "w/1", TimeSpan.FromMinutes(1));
+        var session = Guid.NewGuid();
+
+        var finished = await ((JobStore)Store).CompleteClaimedAsync(
+            claimed!, new { session_id = session, sections = new[] { "a long analysis" } }, new { session_id = session }, null, [], CancellationToken.None);
+
+        var row = await Store.GetAsync(job.OrgId, job.Id);
+        await using var query = scope.DataSource.CreateCommand(
+            "SELECT (SELECT payload::text FROM webhook_deliveries WHERE job_id = $1), (SELECT payload::text FROM outbox WHERE job_id = $1 AND kind = 'event')");
+        query.Parameters.AddWithValue(job.Id);
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.That(await reader.ReadAsync(), Is.True);
+        var webhook = System.Text.Json.JsonDocument.Parse(reader.GetString(0)).RootElement;
+        var completed = System.Text.Json.JsonDocument.Parse(reader.GetString(1)).RootElement;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished, Is.True);
+            Assert.That(row!.Result?.GetProperty("session_id").GetGuid(), Is.EqualTo(session));
+            Assert.That(row.Result?.TryGetProperty("sections", out _), Is.False, "the row keeps the reference only");
+            Assert.That(webhook.GetProperty("result").GetProperty("sections")[0].GetString(), Is.EqualTo("a long analysis"), "the webhook carries it all");
+            Assert.That(completed.GetProperty("sessionId").GetGuid(), Is.EqualTo(session), "the event names the session");
         });
     }
 
