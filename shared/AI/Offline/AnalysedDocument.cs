@@ -10,7 +10,11 @@ namespace Platform.AI.Offline;
 internal sealed record Passage(int Index, string Text, int? Page, int Paragraph, string? Section, bool IsHeading);
 
 /// <summary>A sentence of the document, with its passage and index terms.</summary>
-internal sealed record DocSentence(int Index, string Text, int PassageIndex, IReadOnlyList<string> Terms, int WordCount);
+internal sealed record DocSentence(int Index, string Text, int PassageIndex, IReadOnlyList<string> Terms, int WordCount)
+{
+    /// <summary>Its distinct terms in ordinal order (for <see cref="OfflineEngine.Overlap(DocSentence, DocSentence)"/>).</summary>
+    public string[] TermSet { get; } = OfflineEngine.TermSet(Terms);
+}
 
 /// <summary>
 /// A document read once for every offline prompt: passages with locations, headings, sentences, TextRank centrality,
@@ -25,7 +29,7 @@ internal sealed class AnalysedDocument
     private readonly Lazy<Bm25Index> passageIndex;
     private readonly Lazy<IReadOnlyList<KeyPhrase>> keyPhrases;
     private readonly Lazy<double[]> centrality;
-    private readonly ConcurrentDictionary<Regex, bool[]> matches = new();
+    private readonly ConcurrentDictionary<Regex, Found[][]> found = new();
     private readonly Lazy<IReadOnlyList<string>[]> figures;
 
     private AnalysedDocument(IReadOnlyList<Passage> passages, bool hasLocations)
@@ -58,7 +62,7 @@ internal sealed class AnalysedDocument
         passageIndex = new(() => new Bm25Index(Passages.Select(p => p.IsHeading || p.Section is null ? p.Text : p.Section + "\n" + p.Text)));
         keyPhrases = new(() => Rake.Extract(Text, top: 12));
         centrality = new(() => TextRank.Rank([.. Sentences.Select(s => s.Terms)]));
-        figures = new(() => [.. Sentences.Select(s => (IReadOnlyList<string>)Patterns.Figures(s.Text))]);
+        figures = new(() => [.. Sentences.Select(s => (IReadOnlyList<string>)Patterns.Figures(regex => MatchesIn(s, regex)))]);
     }
 
     public IReadOnlyList<Passage> Passages { get; }
@@ -83,17 +87,23 @@ internal sealed class AnalysedDocument
     /// <summary>TextRank score per sentence.</summary>
     public double[] Centrality => centrality.Value;
 
-    /// <summary>Whether <paramref name="regex"/> matches the sentence; computed once per pattern for all sentences.</summary>
-    public bool Is(DocSentence sentence, Regex regex) =>
-        matches.GetOrAdd(regex, r => [.. Sentences.Select(s => r.IsMatch(s.Text))])[sentence.Index];
+    /// <summary>
+    /// The matches of <paramref name="regex"/> in the sentence, in order; every sentence is searched once per pattern
+    /// and document, whichever prompt asks first.
+    /// </summary>
+    public Found[] MatchesIn(DocSentence sentence, Regex regex) =>
+        found.GetOrAdd(regex, static (r, doc) => doc.Search(r), this)[sentence.Index];
+
+    /// <summary>Whether <paramref name="regex"/> matches the sentence.</summary>
+    public bool Is(DocSentence sentence, Regex regex) => MatchesIn(sentence, regex).Length > 0;
 
     /// <summary>How often <paramref name="regex"/> matches the sentence.</summary>
-    public int CountOf(DocSentence sentence, Regex regex) => Is(sentence, regex) ? regex.Count(sentence.Text) : 0;
+    public int CountOf(DocSentence sentence, Regex regex) => MatchesIn(sentence, regex).Length;
 
     /// <summary>How often <paramref name="regex"/> matches in all sentences.</summary>
     public int Total(Regex regex) => Sentences.Sum(s => CountOf(s, regex));
 
-    /// <summary>The figures the sentence states (see <see cref="Patterns.Figures"/>).</summary>
+    /// <summary>The figures the sentence states (see <see cref="Patterns.Figures(string)"/>).</summary>
     public IReadOnlyList<string> FiguresOf(DocSentence sentence) => figures.Value[sentence.Index];
 
     /// <summary>Whether the sentence states a figure other than a bare year.</summary>
@@ -130,6 +140,17 @@ internal sealed class AnalysedDocument
         }
 
         return analysed;
+    }
+
+    private Found[][] Search(Regex regex)
+    {
+        var result = new Found[Sentences.Count][];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = Patterns.MatchAll(regex, Sentences[i].Text);
+        }
+
+        return result;
     }
 
     /// <summary>Where a passage is, for citations: "page 3, paragraph 2" or "paragraph 14", with its section.</summary>

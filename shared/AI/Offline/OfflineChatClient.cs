@@ -46,6 +46,7 @@ public sealed class OfflineChatClient : IChatClient
         var text = OfflineEngine.Answer(promptKey, variables, lastUser, cancellationToken);
 
         var input = list.Sum(m => counter.Count(m.Text)) + (list.Count * PromptRunner.MessageOverheadTokens);
+        var output = counter.Count(text);
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
             ModelId = ModelId,
@@ -54,8 +55,8 @@ public sealed class OfflineChatClient : IChatClient
             Usage = new UsageDetails
             {
                 InputTokenCount = input,
-                OutputTokenCount = counter.Count(text),
-                TotalTokenCount = input + counter.Count(text),
+                OutputTokenCount = output,
+                TotalTokenCount = input + output,
             },
         };
         return Task.FromResult(response);

@@ -118,7 +118,7 @@ internal static partial class OfflineEngine
             }
 
             var section = doc.Passages[s.PassageIndex].Section ?? string.Empty;
-            if (perSection.GetValueOrDefault(section) >= 2 || chosen.Any(c => Overlap(c.Terms, s.Terms) >= 0.5))
+            if (perSection.GetValueOrDefault(section) >= 2 || chosen.Any(c => Overlap(c, s) >= 0.5))
             {
                 continue;
             }
@@ -147,17 +147,18 @@ internal static partial class OfflineEngine
     private static void AppendKeyFigures(StringBuilder sb, AnalysedDocument doc)
     {
         var any = false;
+        string FirstAmount(DocSentence s) => doc.MatchesIn(s, Patterns.Money())[0].Value.Trim();
         var totals = doc.Sentences.Where(s => doc.Is(s, Patterns.Money()) && TotalWord().IsMatch(s.Text))
-            .DistinctBy(s => Patterns.Money().Match(s.Text).Value.Trim())
+            .DistinctBy(FirstAmount)
             .Take(2).ToList();
         foreach (var s in totals)
         {
-            sb.Append("- Total stated: ").Append(Patterns.Money().Match(s.Text).Value.Trim())
+            sb.Append("- Total stated: ").Append(FirstAmount(s))
                 .Append(" \u2014 ").AppendLine(Cite(doc, s, 220));
             any = true;
         }
 
-        var totalValues = totals.Select(t => Patterns.Money().Match(t.Text).Value.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var totalValues = totals.Select(FirstAmount).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var amounts = Occurrences(doc, Patterns.Money()).Where(o => !totalValues.Contains(o.Value)).Take(8).ToList();
         if (amounts.Count > 0)
         {
@@ -189,7 +190,7 @@ internal static partial class OfflineEngine
         }
 
         var percents = doc.Sentences.Where(s => doc.Is(s, Patterns.Target()) || doc.Is(s, Patterns.Goal()) || doc.Is(s, Patterns.Indicator()))
-            .SelectMany(s => Patterns.Percent().Matches(s.Text).Select(m => m.Value.Trim())).Distinct().Take(8).ToList();
+            .SelectMany(s => doc.MatchesIn(s, Patterns.Percent()).Select(m => m.Value.Trim())).Distinct().Take(8).ToList();
         if (percents.Count > 0)
         {
             sb.Append("- Percentages in goals, targets and indicators: ").AppendLine(string.Join(", ", percents));
@@ -395,7 +396,7 @@ internal static partial class OfflineEngine
                 break;
             }
 
-            if (chosen.All(c => c.Index != s.Index && Overlap(c.Terms, s.Terms) < 0.7))
+            if (chosen.All(c => c.Index != s.Index && Overlap(c, s) < 0.7))
             {
                 chosen.Add(s);
             }
@@ -404,17 +405,49 @@ internal static partial class OfflineEngine
         return chosen;
     }
 
-    /// <summary>How much of the shorter term list the other shares (0..1).</summary>
-    internal static double Overlap(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    /// <summary>How much of the shorter term list the other shares (0..1), counting distinct terms.</summary>
+    internal static double Overlap(IReadOnlyList<string> a, IReadOnlyList<string> b) => Overlap(TermSet(a), TermSet(b));
+
+    /// <summary>As <see cref="Overlap(IReadOnlyList{string}, IReadOnlyList{string})"/>, from the sentences' term sets.</summary>
+    internal static double Overlap(DocSentence a, DocSentence b) => Overlap(a.TermSet, b.TermSet);
+
+    /// <summary>Distinct terms in ordinal order.</summary>
+    internal static string[] TermSet(IReadOnlyList<string> terms)
     {
-        if (a.Count == 0 || b.Count == 0)
+        var set = terms.Distinct(StringComparer.Ordinal).ToArray();
+        Array.Sort(set, StringComparer.Ordinal);
+        return set;
+    }
+
+    private static double Overlap(string[] a, string[] b)
+    {
+        if (a.Length == 0 || b.Length == 0)
         {
             return 0;
         }
 
-        var set = a.ToHashSet(StringComparer.Ordinal);
-        var shared = b.Distinct(StringComparer.Ordinal).Count(set.Contains);
-        return (double)shared / Math.Min(set.Count, b.Distinct(StringComparer.Ordinal).Count());
+        // Both sorted: one merge pass counts the shared terms.
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var order = string.CompareOrdinal(a[i], b[j]);
+            if (order == 0)
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (order < 0)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return (double)shared / Math.Min(a.Length, b.Length);
     }
 
     /// <summary>Each distinct match of <paramref name="regex"/>, with its first sentence and count, in reading order.</summary>
@@ -424,7 +457,7 @@ internal static partial class OfflineEngine
         var order = new List<string>();
         foreach (var s in doc.Sentences)
         {
-            foreach (Match m in regex.Matches(s.Text))
+            foreach (var m in doc.MatchesIn(s, regex))
             {
                 var value = m.Value.Trim();
                 if (found.TryGetValue(value, out var seen))

@@ -2,6 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace Platform.AI.Offline;
 
+/// <summary>A match of a pattern: where it starts in the text and what it matched.</summary>
+internal readonly record struct Found(int Index, string Value);
+
 /// <summary>The patterns the offline engine reads proposals with.</summary>
 internal static partial class Patterns
 {
@@ -117,14 +120,17 @@ internal static partial class Patterns
     public static partial Regex BulletPrefix();
 
     /// <summary>The figures a sentence states: amounts, percentages, counts of people or things, durations and years.</summary>
-    public static List<string> Figures(string text)
+    public static List<string> Figures(string text) => Figures(regex => MatchAll(regex, text));
+
+    /// <summary>As <see cref="Figures(string)"/>, from the matches of each pattern (e.g. cached for a document's sentence).</summary>
+    public static List<string> Figures(Func<Regex, Found[]> matchesOf)
     {
         var found = new List<(int Index, string Value)>();
         void Collect(Regex regex)
         {
-            foreach (Match m in regex.Matches(text))
+            foreach (var m in matchesOf(regex))
             {
-                if (!found.Any(f => m.Index < f.Index + f.Value.Length && f.Index < m.Index + m.Length))
+                if (!found.Any(f => m.Index < f.Index + f.Value.Length && f.Index < m.Index + m.Value.Length))
                 {
                     found.Add((m.Index, m.Value.Trim()));
                 }
@@ -137,6 +143,18 @@ internal static partial class Patterns
         Collect(Duration());
         Collect(Year());
         return [.. found.OrderBy(f => f.Index).Select(f => f.Value)];
+    }
+
+    /// <summary>Every match of <paramref name="regex"/> in <paramref name="text"/>, as <c>Matches</c> finds them (no Match objects).</summary>
+    public static Found[] MatchAll(Regex regex, string text)
+    {
+        List<Found>? matches = null;
+        foreach (var m in regex.EnumerateMatches(text))
+        {
+            (matches ??= []).Add(new Found(m.Index, text.Substring(m.Index, m.Length)));
+        }
+
+        return matches is null ? [] : [.. matches];
     }
 
     /// <summary>Whether the text states a figure other than a bare year.</summary>

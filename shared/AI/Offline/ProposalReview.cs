@@ -136,7 +136,7 @@ internal static class ProposalReview
     internal static List<(DocSentence Sentence, List<string> Cues)> VagueSentences(AnalysedDocument doc) =>
         [.. doc.Sentences
             .Where(s => s.WordCount >= 6 && !doc.HasFigure(s))
-            .Select(s => (Sentence: s, Cues: Patterns.Vague().Matches(s.Text).Concat(Patterns.Overclaim().Matches(s.Text)).Select(m => m.Value.ToLowerInvariant()).Distinct().ToList()))
+            .Select(s => (Sentence: s, Cues: doc.MatchesIn(s, Patterns.Vague()).Concat(doc.MatchesIn(s, Patterns.Overclaim())).Select(m => m.Value.ToLowerInvariant()).Distinct().ToList()))
             .Where(x => x.Cues.Count >= 2 || (x.Cues.Count == 1 && doc.Is(x.Sentence, Patterns.Overclaim())))
             .OrderByDescending(x => x.Cues.Count).ThenBy(x => x.Sentence.Index)
             .Take(8)

@@ -20,7 +20,13 @@ public sealed class TokenCounter
     /// <summary>Texts at least this long are counted per segment with cached segment counts.</summary>
     internal const int SegmentedFrom = 1024;
 
-    /// <summary>A segment runs to the first paragraph start at least this many characters after its own start.</summary>
+    /// <summary>A segment runs to the first paragraph start (after a blank line) at least this many characters on.</summary>
+    internal const int MinParagraphSegment = 64;
+
+    /// <summary>How far a segment looks for a paragraph start before it settles for any line break.</summary>
+    internal const int ParagraphSearch = 4096;
+
+    /// <summary>Without a paragraph start, a segment runs to the first line start at least this many characters on.</summary>
     internal const int MinSegmentLength = 256;
 
     /// <summary>At most this many segment counts are kept (then the cache starts again).</summary>
@@ -30,6 +36,7 @@ public sealed class TokenCounter
 
     private readonly Tokenizer tokenizer;
     private readonly ConcurrentDictionary<string, int> segmentCounts = new(StringComparer.Ordinal);
+    private long tokenizedSegmentCharacters;
 
     private TokenCounter(string encodingName)
     {
@@ -37,10 +44,16 @@ public sealed class TokenCounter
         tokenizer = TiktokenTokenizer.CreateForEncoding(encodingName);
     }
 
+    /// <summary>Characters the tokenizer was run on for segments not found in the cache (for tests).</summary>
+    internal long TokenizedSegmentCharacters => Interlocked.Read(ref tokenizedSegmentCharacters);
+
     /// <summary>The tiktoken encoding in use (<c>o200k_base</c> or <c>cl100k_base</c>).</summary>
     public string EncodingName { get; }
 
     /// <summary>The counter for <paramref name="model"/> (a model or Azure deployment name; null means unknown).</summary>
+    /// <summary>A counter of its own (with an empty segment cache) for <paramref name="model"/>; for tests.</summary>
+    internal static TokenCounter CreateUnshared(string? model) => new(EncodingFor(model));
+
     public static TokenCounter ForModel(string? model)
     {
         var encoding = EncodingFor(model);
@@ -96,6 +109,7 @@ public sealed class TokenCounter
         }
 
         var count = tokenizer.CountTokens(segment);
+        Interlocked.Add(ref tokenizedSegmentCharacters, segment.Length);
         if (segmentCounts.Count >= MaxCachedSegments)
         {
             segmentCounts.Clear();
@@ -106,14 +120,26 @@ public sealed class TokenCounter
     }
 
     /// <summary>
-    /// Where the segment starting at <paramref name="start"/> ends: at the first position, at least
-    /// <see cref="MinSegmentLength"/> characters on, that follows a line break and holds a letter or digit; else at the
-    /// end of the text. No pre-token of the cl100k or o200k split patterns spans such a position (a line break is only
-    /// ever followed, inside one pre-token, by more line breaks, whitespace or '/'), and BPE works within pre-tokens,
-    /// so the counts of the segments add up to the count of the whole text.
+    /// Where the segment starting at <paramref name="start"/> ends: at the first paragraph start (a letter or digit after
+    /// a blank line) at least <see cref="MinParagraphSegment"/> characters on, so that a document's paragraphs make the
+    /// same segments whatever text comes before it (each prompt of an analysis puts its own instructions in front of the
+    /// same document); failing that within <see cref="ParagraphSearch"/> characters, at the first letter or digit after
+    /// any line break at least <see cref="MinSegmentLength"/> on; else at the end of the text. No pre-token of the
+    /// cl100k or o200k split patterns spans a position that follows a line break and holds a letter or digit (a line
+    /// break is only ever followed, inside one pre-token, by more line breaks, whitespace or '/'), and BPE works within
+    /// pre-tokens, so the counts of the segments add up to the count of the whole text.
     /// </summary>
     internal static int SegmentEnd(string text, int start)
     {
+        var limit = Math.Min(text.Length, start + ParagraphSearch);
+        for (var i = start + MinParagraphSegment; i < limit; i++)
+        {
+            if (text[i - 1] == '\n' && char.IsLetterOrDigit(text[i]) && (text[i - 2] == '\n' || (text[i - 2] == '\r' && text[i - 3] == '\n')))
+            {
+                return i;
+            }
+        }
+
         for (var i = start + MinSegmentLength; i < text.Length; i++)
         {
             if (text[i - 1] is '\n' or '\r' && char.IsLetterOrDigit(text[i]))

@@ -56,6 +56,30 @@ public sealed class TokenCounterSegmentTests
     }
 
     [Test]
+    public void TheSameDocumentBehindDifferentInstructions_IsTokenisedOnce()
+    {
+        var counter = TokenCounter.CreateUnshared(null);
+        var tokenizer = TiktokenTokenizer.CreateForEncoding(counter.EncodingName);
+        var random = new Random(11);
+        // Paragraphs of hard-wrapped lines, as proposals are pasted.
+        var document = string.Join("\n\n", Enumerable.Range(0, 12).Select(_ => string.Join("\n", Enumerable.Range(0, 4).Select(_ => RandomLine(random)))));
+        string[] instructions = ["Summarise the proposal below.\n\n", "You review funding proposals. List the strengths and the weaknesses of this one, with evidence.\n\n", "Risks:\n\n"];
+
+        var first = $"{instructions[0]}{document}\n\nAnswer in English.";
+        Assert.That(counter.Count(first), Is.EqualTo(tokenizer.CountTokens(first)));
+        var afterFirst = counter.TokenizedSegmentCharacters;
+        foreach (var prefix in instructions.Skip(1))
+        {
+            var prompt = $"{prefix}{document}\n\nAnswer in English.";
+            Assert.That(counter.Count(prompt), Is.EqualTo(tokenizer.CountTokens(prompt)), prefix);
+        }
+
+        var again = counter.TokenizedSegmentCharacters - afterFirst;
+        Assert.That(afterFirst, Is.GreaterThanOrEqualTo(document.Length), "the first prompt tokenises the whole document");
+        Assert.That(again, Is.LessThan(document.Length / 4), "later prompts only tokenise their own instructions and the first paragraph");
+    }
+
+    [Test]
     public void Segments_StartAfterALineBreak_OnALetterOrDigit()
     {
         var text = new string('a', 300) + "\n/x" + new string('b', 10) + "\n\nNext paragraph " + new string('c', 900);
@@ -63,6 +87,17 @@ public sealed class TokenCounterSegmentTests
         Assert.That(text[end - 1], Is.EqualTo('\n'));
         Assert.That(text[end..].StartsWith("Next paragraph", StringComparison.Ordinal), Is.True);
         Assert.That(TokenCounter.SegmentEnd(text, end), Is.EqualTo(text.Length));
+    }
+
+    private static string RandomLine(Random random)
+    {
+        var sb = new StringBuilder();
+        while (sb.Length < 90)
+        {
+            sb.Append(Pieces[random.Next(3)]).Append(' ');
+        }
+
+        return sb.ToString().TrimEnd();
     }
 
     private static string RandomText(Random random, int length)
