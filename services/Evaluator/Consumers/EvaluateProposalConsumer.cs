@@ -22,7 +22,9 @@ public sealed class EvaluateProposalConsumer(JobServices jobs, SessionStore sess
         {
             var result = await runner.RunAsync(context.OrgId, session.Id, session.ProposalText, session.ProposalPassages, session.TorText,
                 input.Language, input.GuidelineIds ?? [], (done, total) => context.ReportProgressAsync(done, total, cancellationToken), cancellationToken);
-            await sessions.CompleteAsync(session.Id, result, clock.GetUtcNow(), cancellationToken);
+            // The session is completed with the job itself (same statement): no completed session without its job's result.
+            var (sql, parameters) = SessionStore.CompletionWrite(session.Id, result, clock.GetUtcNow());
+            context.WriteOnCompletion(sql, parameters);
             return new
             {
                 session_id = session.Id,

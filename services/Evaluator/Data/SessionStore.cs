@@ -49,28 +49,38 @@ public sealed class SessionStore(NpgsqlDataSource db)
         now,
     };
 
+    private const string CompleteSql = """
+        UPDATE sessions SET internal_analysis = @internal::jsonb, external_analysis = @external::jsonb, delta_analysis = @delta::jsonb,
+            alignment = @alignment::jsonb, guidelines = @guidelines::jsonb, token_usage = @usage::jsonb, provider = @Provider, status = 'completed', error = NULL,
+            updated_at = @now
+        WHERE id = @id
+        """;
+
     public async Task CompleteAsync(Guid id, EvaluationResult result, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
-            UPDATE sessions SET internal_analysis = @internal::jsonb, external_analysis = @external::jsonb, delta_analysis = @delta::jsonb,
-                alignment = @alignment::jsonb, guidelines = @guidelines::jsonb, token_usage = @usage::jsonb, provider = @Provider, status = 'completed', error = NULL,
-                updated_at = @now
-            WHERE id = @id
-            """;
         await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql, new
-        {
-            id,
-            @internal = Jsonb.Serialize(result.Internal),
-            external = Jsonb.Serialize(result.External),
-            delta = Jsonb.Serialize(result.Delta),
-            alignment = Jsonb.Serialize(result.Alignment),
-            guidelines = Jsonb.Serialize(result.Guidelines),
-            usage = Jsonb.Serialize(result.TokenUsage),
-            result.Provider,
-            now,
-        }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(CompleteSql, CompleteParameters(id, result, now), cancellationToken: ct));
     }
+
+    /// <summary>
+    /// The session's completion as a statement for <c>JobContext.WriteOnCompletion</c>: written with the job's result,
+    /// in the same round trip, and only by the completion that finishes the job.
+    /// </summary>
+    public static (string Sql, object Parameters) CompletionWrite(Guid id, EvaluationResult result, DateTimeOffset now) =>
+        (CompleteSql + " AND EXISTS (SELECT 1 FROM job_finished)", CompleteParameters(id, result, now));
+
+    private static object CompleteParameters(Guid id, EvaluationResult result, DateTimeOffset now) => new
+    {
+        id,
+        @internal = Jsonb.Serialize(result.Internal),
+        external = Jsonb.Serialize(result.External),
+        delta = Jsonb.Serialize(result.Delta),
+        alignment = Jsonb.Serialize(result.Alignment),
+        guidelines = Jsonb.Serialize(result.Guidelines),
+        usage = Jsonb.Serialize(result.TokenUsage),
+        result.Provider,
+        now,
+    };
 
     public async Task MarkAsync(Guid id, string status, string? error, DateTimeOffset now, CancellationToken ct)
     {
