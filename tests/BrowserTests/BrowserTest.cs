@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Platform.Testing;
 
 namespace Platform.BrowserTests;
 
@@ -30,6 +31,16 @@ public abstract class BrowserTest
         if (context is null)
         {
             return;
+        }
+
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            // A test that timed out waiting for a page: which requests were slow, and where (all apps, this run).
+            var slow = Fleet.AppNames.Select(Fleet.App).Append(BrowserSetup.Web)
+                .SelectMany(app => app.SlowRequests(TimeSpan.FromSeconds(5))).Order(StringComparer.Ordinal).ToList();
+            TestContext.Out.WriteLine(slow.Count == 0
+                ? "No request took 5 s or more in any app of the fleet."
+                : "Requests that took 5 s or more (finished at, app: request):\n" + string.Join('\n', slow.TakeLast(20)));
         }
 
         try

@@ -62,6 +62,8 @@ public sealed class AppProcess : IAsyncDisposable
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_gcServer"] = "0";
+        // Every request with its duration in the app's log (see SlowRequests): what a test that timed out waited for.
+        info.Environment["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;
@@ -127,6 +129,42 @@ public sealed class AppProcess : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The requests the app took at least <paramref name="threshold"/> to answer, from its request log (ASP.NET Core's
+    /// hosting diagnostics, on for every app the tests start), oldest first: for a test that timed out waiting.
+    /// </summary>
+    public IReadOnlyList<string> SlowRequests(TimeSpan threshold)
+    {
+        log.Flush();
+        var slow = new List<string>();
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+        {
+            if (!line.Contains("\"Request finished", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var entry = System.Text.Json.JsonDocument.Parse(line);
+                var root = entry.RootElement;
+                if (root.TryGetProperty("State", out var state) && state.TryGetProperty("ElapsedMilliseconds", out var elapsed)
+                    && elapsed.TryGetDouble(out var ms) && ms >= threshold.TotalMilliseconds)
+                {
+                    slow.Add($"{root.GetProperty("Timestamp").GetString()} {Name}: {root.GetProperty("Message").GetString()}");
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not one of the app's JSON log lines.
+            }
+        }
+
+        return slow;
     }
 
     /// <summary>The last lines the app wrote.</summary>
