@@ -41,33 +41,33 @@ public sealed class SessionStore(NpgsqlDataSource db)
         DateTimeOffset now) =>
         new { id, orgId, userId, documentName, documentText, passages = Jsonb.Serialize(passages), status, now };
 
+    private const string CompleteSql = """
+        UPDATE sessions SET sections = @sections::jsonb, status = 'completed', provider = @provider, error = NULL,
+            token_usage = @usage::jsonb, updated_at = @now
+        WHERE id = @id
+        """;
+
     public async Task CompleteAsync(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
-            UPDATE sessions SET sections = @sections::jsonb, status = 'completed', provider = @provider, error = NULL,
-                token_usage = @usage::jsonb, updated_at = @now
-            WHERE id = @id
-            """;
-        var usage = new TokenTotals(sections.Sum(s => s.InputTokens), sections.Sum(s => s.OutputTokens));
         await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync(new CommandDefinition(sql,
-            new { id, sections = Jsonb.Serialize(sections), provider, usage = Jsonb.Serialize(usage), now }, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition(CompleteSql, CompleteParameters(id, sections, provider, now), cancellationToken: ct));
     }
 
     /// <summary>
     /// The session's completion as a statement for <c>JobContext.WriteOnCompletion</c>: written with the job's result,
     /// in the same round trip, and only by the completion that finishes the job.
     /// </summary>
-    public static (string Sql, object Parameters) CompletionWrite(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now)
+    public static (string Sql, object Parameters) CompletionWrite(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now) =>
+        (CompleteSql + " AND EXISTS (SELECT 1 FROM job_finished)", CompleteParameters(id, sections, provider, now));
+
+    private static object CompleteParameters(Guid id, IReadOnlyList<Section> sections, string provider, DateTimeOffset now) => new
     {
-        const string sql = """
-            UPDATE sessions SET sections = @sections::jsonb, status = 'completed', provider = @provider, error = NULL,
-                token_usage = @usage::jsonb, updated_at = @now
-            WHERE id = @id AND EXISTS (SELECT 1 FROM job_finished)
-            """;
-        var usage = new TokenTotals(sections.Sum(s => s.InputTokens), sections.Sum(s => s.OutputTokens));
-        return (sql, new { id, sections = Jsonb.Serialize(sections), provider, usage = Jsonb.Serialize(usage), now });
-    }
+        id,
+        sections = Jsonb.Serialize(sections),
+        provider,
+        usage = Jsonb.Serialize(new TokenTotals(sections.Sum(s => s.InputTokens), sections.Sum(s => s.OutputTokens))),
+        now,
+    };
 
     /// <summary>Marks the organisation's session running and reads its document, in one round trip (null if it is gone).</summary>
     public async Task<SessionStart?> StartAsync(Guid orgId, Guid id, DateTimeOffset now, CancellationToken ct)
