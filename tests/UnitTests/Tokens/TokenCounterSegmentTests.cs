@@ -16,6 +16,7 @@ public sealed class TokenCounterSegmentTests
         "It's what we've planned", "— and they'll deliver", "/path/to/file", "https://example.org/a?b=1", "12345678",
         "Ünïcödé wörds façade", "日本語のテキスト", "emoji 🙂 here", "<|endoftext|>", "  indented", "\ttabbed", "...", "!!",
         "x", "I", "'s", "2024", "/", "-", "*", "#", "## Heading", "1. First item", "- bullet",
+        "aGVsbG8gd29ybGQgdGhpcyBpcyBhIGxvbmcgYmFzZTY0IGJsb2IgdGhhdCBoYXMgbm8gc3BhY2Vz", "Ѕupercalifragilisticexpialidociousnessitudinarianism",
     ];
 
     private static readonly string[] Breaks = ["\n", "\n\n", "\r\n", "\r\n\r\n", " \n", "\n ", "\n\n\n", ".\n", ",\n\n", "\n/", "\n1", "\n\t", " "];
@@ -40,6 +41,28 @@ public sealed class TokenCounterSegmentTests
         }
 
         Assert.That(checkedTexts, Is.EqualTo(150));
+    }
+
+    [TestCase("cl100k_base", "gpt-3.5-turbo")]
+    [TestCase("o200k_base", "gpt-4o-mini")]
+    public void ShortTexts_CountExactlyAsTheTokenizer_ThroughThePieceCache(string encoding, string model)
+    {
+        var counter = TokenCounter.CreateUnshared(model);
+        var tokenizer = TiktokenTokenizer.CreateForEncoding(encoding);
+        var random = new Random(20261126);
+        var texts = Pieces.Concat(Breaks).Concat(Enumerable.Range(0, 300).Select(_ => RandomText(random, 1 + random.Next(TokenCounter.SegmentedFrom - 100))));
+        var counted = 0;
+        foreach (var text in texts)
+        {
+            Assert.That(text, Has.Length.LessThan(TokenCounter.SegmentedFrom));
+            var expected = tokenizer.CountTokens(text);
+            Assert.That(counter.Count(text), Is.EqualTo(expected), text);
+            Assert.That(counter.Count(text), Is.EqualTo(expected), $"{text} (counted again, from the cached pieces)");
+            counted++;
+        }
+
+        Assert.That(counted, Is.EqualTo(Pieces.Length + Breaks.Length + 300));
+        Assert.That(counter.Count(new string('z', 5000)), Is.EqualTo(tokenizer.CountTokens(new string('z', 5000))), "one piece longer than any kept");
     }
 
     [Test]
