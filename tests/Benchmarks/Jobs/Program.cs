@@ -106,10 +106,28 @@ void RecordError(string message)
 
 static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "...";
 
-// Submits `total` jobs, `concurrency` at a time (stopping after too many errors); the accepted ones by index.
-async Task<Submission?[]> SubmitAllAsync(int total, int firstDocument, Action<int>? onProgress = null)
+// The request bodies of `total` jobs, encoded before they are sent: building and encoding a document is the client's
+// work, not the fleet's, and done while measuring it would take the CPU the fleet is measured on.
+async Task<byte[][]> BodiesAsync(int total, int firstDocument)
 {
-    var documents = Enumerable.Range(firstDocument, total).Select(ProposalText.Create).ToArray();
+    var bodies = new byte[total][];
+    for (var i = 0; i < total; i++)
+    {
+        using var form = new FormUrlEncodedContent(
+        [
+            new("user_id", $"bench-user-{i % 50:D2}"),
+            new("text_input", ProposalText.Create(firstDocument + i)),
+            new("prompts", prompts),
+        ]);
+        bodies[i] = await form.ReadAsByteArrayAsync(stop.Token);
+    }
+    return bodies;
+}
+
+// Submits the jobs of `bodies`, `concurrency` at a time (stopping after too many errors); the accepted ones by index.
+async Task<Submission?[]> SubmitAllAsync(byte[][] bodies, Action<int>? onProgress = null)
+{
+    var total = bodies.Length;
     var submitted = new Submission?[total];
     var next = -1;
     async Task LoopAsync()
@@ -122,12 +140,8 @@ async Task<Submission?[]> SubmitAllAsync(int total, int firstDocument, Action<in
                 return;
             }
             onProgress?.Invoke(i);
-            using var form = new FormUrlEncodedContent(
-            [
-                new("user_id", $"bench-user-{i % 50:D2}"),
-                new("text_input", documents[i]),
-                new("prompts", prompts),
-            ]);
+            using var form = new ByteArrayContent(bodies[i]);
+            form.Headers.ContentType = FormContentType;
             var sent = Now();
             var started = clock.Elapsed;
             try
@@ -164,7 +178,7 @@ await using var db = NpgsqlDataSource.Create(pgConnection);
 if (warmup > 0)
 {
     Log($"warm-up: {warmup} jobs (not measured)");
-    var warm = (await SubmitAllAsync(warmup, firstDocument: 1_000_000)).Where(s => s is not null).Select(s => s!.JobId).ToArray();
+    var warm = (await SubmitAllAsync(await BodiesAsync(warmup, firstDocument: 1_000_000))).Where(s => s is not null).Select(s => s!.JobId).ToArray();
     if (errorCount > 0 || warm.Length < warmup)
     {
         Log($"ERROR: the warm-up was not accepted ({errorCount} errors): {string.Join("; ", errors)}");
@@ -188,6 +202,8 @@ if (warmup > 0)
     }
     Log("warm-up done");
 }
+
+var measuredBodies = await BodiesAsync(count, firstDocument: 0);
 
 // The measured run starts here: PHASE_FILE tells deploy/bench/jobs.sh (which samples every process's CPU time then),
 // and this process's own CPU time is taken here and at the end.
@@ -215,7 +231,7 @@ var progress = Task.Run(async () =>
         Log($"  {done}/{count} submitted after {clock.Elapsed.TotalSeconds:F0} s, {Volatile.Read(ref errorCount)} errors");
     }
 });
-var submissions = await SubmitAllAsync(count, firstDocument: 0, i => Volatile.Write(ref submittedSoFar, i));
+var submissions = await SubmitAllAsync(measuredBodies, i => Volatile.Write(ref submittedSoFar, i));
 var submitEnd = Now();
 Volatile.Write(ref submitting, false);
 var accepted = submissions.Where(s => s is not null).Select(s => s!).ToArray();
@@ -422,6 +438,11 @@ if (errorCount > 0)
     return 1;
 }
 return 0;
+
+internal sealed partial class Program
+{
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue FormContentType = new("application/x-www-form-urlencoded");
+}
 
 internal sealed record Submission(Guid JobId, Guid SessionId, DateTimeOffset SubmittedAt, TimeSpan Latency);
 
