@@ -31,6 +31,7 @@ internal sealed class AnalysedDocument
     private readonly Lazy<double[]> centrality;
     private readonly ConcurrentDictionary<Regex, Found[][]> found = new();
     private readonly Lazy<IReadOnlyList<string>[]> figures;
+    private readonly Lazy<SentenceSearch> sentenceSearch;
 
     private AnalysedDocument(IReadOnlyList<Passage> passages, bool hasLocations)
     {
@@ -63,6 +64,7 @@ internal sealed class AnalysedDocument
         keyPhrases = new(() => Rake.Extract(Text, top: 12));
         centrality = new(() => TextRank.Rank([.. Sentences.Select(s => s.Terms)]));
         figures = new(() => [.. Sentences.Select(s => (IReadOnlyList<string>)Patterns.Figures(regex => MatchesIn(s, regex)))]);
+        sentenceSearch = new(() => new SentenceSearch([.. Sentences.Select(s => s.Text)]));
     }
 
     public IReadOnlyList<Passage> Passages { get; }
@@ -142,16 +144,7 @@ internal sealed class AnalysedDocument
         return analysed;
     }
 
-    private Found[][] Search(Regex regex)
-    {
-        var result = new Found[Sentences.Count][];
-        for (var i = 0; i < result.Length; i++)
-        {
-            result[i] = Patterns.MatchAll(regex, Sentences[i].Text);
-        }
-
-        return result;
-    }
+    private Found[][] Search(Regex regex) => sentenceSearch.Value.Search(regex);
 
     /// <summary>Where a passage is, for citations: "page 3, paragraph 2" or "paragraph 14", with its section.</summary>
     public string Location(int passageIndex)
