@@ -45,6 +45,8 @@ public sealed class TokenCounter
     private readonly ConcurrentDictionary<string, int> segmentCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> pieceCounts = new(StringComparer.Ordinal);
     private long tokenizedSegmentCharacters;
+    private int segmentEntries;
+    private int pieceEntries;
 
     private TokenCounter(string encodingName)
     {
@@ -119,12 +121,7 @@ public sealed class TokenCounter
 
         var count = CountPieces(segment);
         Interlocked.Add(ref tokenizedSegmentCharacters, segment.Length);
-        if (segmentCounts.Count >= MaxCachedSegments)
-        {
-            segmentCounts.Clear();
-        }
-
-        lookup.TryAdd(segment, count);
+        Remember(segmentCounts, lookup, segment, count, ref segmentEntries, MaxCachedSegments);
         return count;
     }
 
@@ -156,18 +153,33 @@ public sealed class TokenCounter
             if (!lookup.TryGetValue(piece, out var count))
             {
                 count = tokenizer.CountTokens(piece);
-                if (pieceCounts.Count >= MaxCachedPieces)
-                {
-                    pieceCounts.Clear();
-                }
-
-                lookup.TryAdd(piece, count);
+                Remember(pieceCounts, lookup, piece, count, ref pieceEntries, MaxCachedPieces);
             }
 
             total += count;
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Adds a count to a bounded cache, which starts again when full. The entries are counted here: asking a
+    /// <see cref="ConcurrentDictionary{TKey, TValue}"/> for its count takes every one of its locks.
+    /// </summary>
+    private static void Remember(
+        ConcurrentDictionary<string, int> cache, ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup,
+        ReadOnlySpan<char> key, int count, ref int entries, int max)
+    {
+        if (Volatile.Read(ref entries) >= max)
+        {
+            cache.Clear();
+            Volatile.Write(ref entries, 0);
+        }
+
+        if (lookup.TryAdd(key, count))
+        {
+            Interlocked.Increment(ref entries);
+        }
     }
 
     /// <summary>
