@@ -32,6 +32,7 @@ internal sealed class AnalysedDocument
     private readonly ConcurrentDictionary<Regex, Found[][]> found = new();
     private readonly Lazy<IReadOnlyList<string>[]> figures;
     private readonly Lazy<SentenceSearch> sentenceSearch;
+    private readonly ConcurrentDictionary<int, IReadOnlyList<string>> passageFigures = new();
 
     private AnalysedDocument(IReadOnlyList<Passage> passages, bool hasLocations)
     {
@@ -107,6 +108,13 @@ internal sealed class AnalysedDocument
 
     /// <summary>The figures the sentence states (see <see cref="Patterns.Figures(string)"/>).</summary>
     public IReadOnlyList<string> FiguresOf(DocSentence sentence) => figures.Value[sentence.Index];
+
+    /// <summary>
+    /// The figures a passage states, read with its line breaks as spaces (as it is quoted): see
+    /// <see cref="Patterns.Figures(string)"/>; each passage is read once, whichever prompt asks first.
+    /// </summary>
+    public IReadOnlyList<string> FiguresOfPassage(int passageIndex) =>
+        passageFigures.GetOrAdd(passageIndex, static (i, doc) => Patterns.Figures(doc.Passages[i].Text.Replace('\n', ' ')), this);
 
     /// <summary>Whether the sentence states a figure other than a bare year.</summary>
     public bool HasFigure(DocSentence sentence) =>

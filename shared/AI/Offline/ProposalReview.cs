@@ -17,7 +17,7 @@ internal sealed record RiskFinding(DocSentence Risk, DocSentence? Mitigation, st
 internal sealed record ComplianceArea(string Name, string Rating, string Basis, DocSentence? Evidence);
 
 /// <summary>P2..P5: strengths and weaknesses, methodology, risks and compliance, recommendations.</summary>
-internal static class ProposalReview
+internal static partial class ProposalReview
 {
     private const string High = "High";
     private const string Medium = "Medium";
@@ -189,13 +189,13 @@ internal static class ProposalReview
         var sb = new StringBuilder(Disclaimer());
         sb.AppendLine("## Methodology and evidence");
         sb.AppendLine("Sentences about activities, indicators, baselines, targets and monitoring, with the figures they state.");
-        var categories = new (string Name, Regex Regex, string None, string Home)[]
+        var categories = new (string Name, Regex Regex, string None, Regex Home)[]
         {
-            ("Activities", Patterns.Activity(), "No activities are described.", "activit|method|approach|implementation|component|work ?plan"),
-            ("Indicators", Patterns.Indicator(), "No indicators are defined.", "monitor|evaluation|indicator|logframe|logical framework|results"),
-            ("Baselines", Patterns.Baseline(), "No baseline values are given.", "monitor|evaluation|indicator|baseline|results|background|problem"),
-            ("Targets", Patterns.Target(), "No targets are set.", "objective|goal|indicator|results|monitor|evaluation"),
-            ("Monitoring, evaluation and learning", Patterns.Monitoring(), "No monitoring or evaluation arrangements are described.", "monitor|evaluation|learning|MEL"),
+            ("Activities", Patterns.Activity(), "No activities are described.", ActivitiesHome()),
+            ("Indicators", Patterns.Indicator(), "No indicators are defined.", IndicatorsHome()),
+            ("Baselines", Patterns.Baseline(), "No baseline values are given.", BaselinesHome()),
+            ("Targets", Patterns.Target(), "No targets are set.", TargetsHome()),
+            ("Monitoring, evaluation and learning", Patterns.Monitoring(), "No monitoring or evaluation arrangements are described.", MonitoringHome()),
         };
 
         var counts = new List<string>();
@@ -211,15 +211,15 @@ internal static class ProposalReview
             }
 
             var ranked = matches
-                .OrderByDescending(s => doc.FiguresOf(s).Count(f => !Patterns.Year().IsMatch(f) || f.Length > 4) + regex.Count(s.Text)
-                    + (Regex.IsMatch(doc.Passages[s.PassageIndex].Section ?? string.Empty, home, RegexOptions.IgnoreCase) ? 2 : 0))
+                .OrderByDescending(s => doc.FiguresOf(s).Count(f => !Patterns.Year().IsMatch(f) || f.Length > 4) + doc.CountOf(s, regex)
+                    + (home.IsMatch(doc.Passages[s.PassageIndex].Section ?? string.Empty) ? 2 : 0))
                 .ThenByDescending(s => doc.Centrality[s.Index]).ThenBy(s => s.Index)
                 .DistinctBy(s => s.PassageIndex);
             foreach (var s in Distinct(ranked, 5).OrderBy(s => s.Index))
             {
                 var unit = Unit(doc, s);
                 sb.Append("- ").Append(Quote(unit, 420)).Append(" (").Append(doc.Location(s)).Append(')');
-                var figures = Patterns.Figures(unit);
+                var figures = IsPassageUnit(doc, s) ? doc.FiguresOfPassage(s.PassageIndex) : doc.FiguresOf(s);
                 sb.AppendLine(figures.Count > 0 ? " \u2014 figures: " + string.Join(", ", figures.Distinct().Take(6)) : string.Empty);
             }
 
@@ -515,11 +515,27 @@ internal static class ProposalReview
     }
 
     /// <summary>A short paragraph is quoted whole (an indicator with its baseline and target); a long one by its sentence.</summary>
-    private static string Unit(AnalysedDocument doc, DocSentence s)
-    {
-        var passage = doc.Passages[s.PassageIndex].Text;
-        return passage.Length <= 420 ? passage.Replace('\n', ' ') : s.Text;
-    }
+    // The section titles under which P3's topics are at home (a sentence there ranks higher).
+    [GeneratedRegex("activit|method|approach|implementation|component|work ?plan", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ActivitiesHome();
+
+    [GeneratedRegex("monitor|evaluation|indicator|logframe|logical framework|results", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IndicatorsHome();
+
+    [GeneratedRegex("monitor|evaluation|indicator|baseline|results|background|problem", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BaselinesHome();
+
+    [GeneratedRegex("objective|goal|indicator|results|monitor|evaluation", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TargetsHome();
+
+    [GeneratedRegex("monitor|evaluation|learning|MEL", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MonitoringHome();
+
+    private static string Unit(AnalysedDocument doc, DocSentence s) =>
+        IsPassageUnit(doc, s) ? doc.Passages[s.PassageIndex].Text.Replace('\n', ' ') : s.Text;
+
+    /// <summary>Whether a sentence is quoted with its whole passage (a short one) rather than alone.</summary>
+    private static bool IsPassageUnit(AnalysedDocument doc, DocSentence s) => doc.Passages[s.PassageIndex].Text.Length <= 420;
 
     private static string Percent(int part, int total) => total == 0 ? "0%" : Invariant($"{100.0 * part / total:0}%");
 }
