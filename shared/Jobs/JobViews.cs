@@ -29,4 +29,18 @@ public sealed record JobView(
         return new JobView(job.Id, job.Status, new JobProgress(job.ProgressDone, job.ProgressTotal), sessionId,
             job.Result, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt);
     }
+
+    /// <summary>
+    /// Whether this succeeded job's stored result is only a reference to its session (<c>{ session_id }</c>, kept by
+    /// <see cref="JobContext{TMessage}.StoreResultAs"/>) rather than the result itself, which has
+    /// <paramref name="resultProperty"/> (rows written before the service stored references keep their whole result).
+    /// </summary>
+    public bool ResultIsSessionReference(string resultProperty, out Guid sessionId)
+    {
+        sessionId = Guid.Empty;
+        return Status == JobStatus.Succeeded
+            && Result is { ValueKind: JsonValueKind.Object } result
+            && !result.TryGetProperty(resultProperty, out _)
+            && result.TryGetProperty("session_id", out var reference) && reference.TryGetGuid(out sessionId);
+    }
 }

@@ -74,9 +74,7 @@ public static class JobsApi
         }
 
         // A succeeded job's row keeps { session_id } only; its sections are the session's (null once it was deleted).
-        if (view is { Status: JobStatus.Succeeded, Result: { ValueKind: JsonValueKind.Object } result }
-            && !result.TryGetProperty("sections", out _)
-            && result.TryGetProperty("session_id", out var reference) && reference.TryGetGuid(out var sessionId))
+        if (view.ResultIsSessionReference("sections", out var sessionId))
         {
             var sections = await sessions.GetSectionsJsonAsync(caller.OrgId, sessionId, ct);
             using var document = sections is null ? null : JsonDocument.Parse(sections);

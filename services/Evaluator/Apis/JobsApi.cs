@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Platform.Contracts;
+using Platform.Data;
 using Platform.Documents;
 using Platform.Evaluator.Data;
 using Platform.Jobs;
@@ -60,6 +62,27 @@ public static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(jobId, session.Id, JobStatus.Queued, location));
     }
 
-    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(Guid id, CallerIdentity caller, IJobStore jobs, CancellationToken ct) =>
-        JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(
+        Guid id, CallerIdentity caller, IJobStore jobs, SessionStore sessions, CancellationToken ct)
+    {
+        if (JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // A succeeded job's row keeps { session_id } only; its analyses are the session's (null once it was deleted).
+        if (view.ResultIsSessionReference("internal_analysis", out var sessionId))
+        {
+            var stored = await sessions.GetJobResultJsonAsync(caller.OrgId, sessionId, ct);
+            using var document = JsonDocument.Parse(stored ?? Jsonb.Serialize(new DeletedSessionResult(sessionId)));
+            view = view with { Result = document.RootElement.Clone() };
+        }
+
+        return TypedResults.Ok(view);
+    }
+
+    /// <summary>A succeeded evaluation job's result once its session was deleted: the reference, no analyses.</summary>
+    private sealed record DeletedSessionResult(
+        Guid SessionId, object? InternalAnalysis = null, object? ExternalAnalysis = null, object? DeltaAnalysis = null,
+        object? Alignment = null, object? Guidelines = null);
 }

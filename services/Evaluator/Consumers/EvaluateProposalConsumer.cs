@@ -25,6 +25,9 @@ public sealed class EvaluateProposalConsumer(JobServices jobs, SessionStore sess
             // The session is completed with the job itself (same statement): no completed session without its job's result.
             var (sql, parameters) = SessionStore.CompletionWrite(session.Id, result, clock.GetUtcNow());
             context.WriteOnCompletion(sql, parameters);
+            // The analyses are the session's: the job row keeps a reference (GET /jobs/{id} reads them from the
+            // session); the completion event and the webhook carry the whole result.
+            context.StoreResultAs(new { session_id = session.Id });
             return new
             {
                 session_id = session.Id,

@@ -113,6 +113,22 @@ public sealed class SessionStore(NpgsqlDataSource db)
             row.CreatedAt, row.UpdatedAt);
     }
 
+    /// <summary>
+    /// A succeeded evaluation job's result, composed from its session (the job row keeps only the reference): the
+    /// session id and the five analyses, as the job's completion event and webhook carry them; null when the session
+    /// is gone.
+    /// </summary>
+    public async Task<string?> GetJobResultJsonAsync(Guid orgId, Guid id, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT jsonb_build_object('session_id', id, 'internal_analysis', internal_analysis, 'external_analysis', external_analysis,
+                'delta_analysis', delta_analysis, 'alignment', alignment, 'guidelines', guidelines)::text
+            FROM sessions WHERE id = @id AND org_id = @orgId
+            """;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
+    }
+
     /// <summary>The proposal, the ToR and the analyses, for the worker and for follow-up questions.</summary>
     public async Task<SessionDocuments?> GetDocumentsAsync(Guid orgId, Guid id, CancellationToken ct)
     {

@@ -36,9 +36,30 @@ public sealed class EvaluationJobsTests
         var stored = await AdminClient.OkJsonAsync(session);
         Assert.That((string?)stored["status"], Is.EqualTo("completed"));
         Assert.That((string?)stored["external_analysis"]!["key"], Is.EqualTo("evaluator.external"));
+        Assert.Multiple(async () =>
+        {
+            Assert.That((Guid)job["result"]!["session_id"]!, Is.EqualTo(sessionId));
+            Assert.That((string?)job["result"]!["internal_analysis"]!["key"], Is.EqualTo("evaluator.internal"), "read from the session");
+            Assert.That(job["result"]!["delta_analysis"]!.ToJsonString(), Is.EqualTo(stored["delta_analysis"]!.ToJsonString()));
+            Assert.That(
+                await OrganizationsApiTests.CountAsync("SELECT count(*) FROM evaluator.jobs WHERE id = @id AND result ->> 'session_id' = @session AND result -> 'internal_analysis' IS NULL", ("id", jobId), ("session", sessionId.ToString())),
+                Is.EqualTo(1), "the job row refers to the session, which alone stores the analyses");
+        });
         var completed = await bus.WaitForAsync(m => m.JobId == jobId, TimeSpan.FromSeconds(30));
         Assert.That(completed.SessionId, Is.EqualTo(sessionId));
         Assert.That(completed.OrgId, Is.EqualTo(client.Key.OrgId));
+
+        // Once the session is deleted, the job still answers, with the reference and no analyses.
+        using var deleted = await client.SendAsync(HttpMethod.Delete, $"sessions/{sessionId}");
+        Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using var after = await client.SendAsync(HttpMethod.Get, $"jobs/{jobId}");
+        var orphaned = await AdminClient.OkJsonAsync(after);
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)orphaned["status"], Is.EqualTo("succeeded"));
+            Assert.That((Guid)orphaned["result"]!["session_id"]!, Is.EqualTo(sessionId));
+            Assert.That(orphaned["result"]!["internal_analysis"], Is.Null);
+        });
     }
 
     [Test]
