@@ -31,6 +31,27 @@ public sealed record JobView(
     }
 
     /// <summary>
+    /// Job <paramref name="id"/> of <paramref name="kind"/> as <paramref name="orgId"/> sees it (null: not found, 404),
+    /// with a result stored as a reference to its session (see <see cref="ResultIsSessionReference"/>) replaced by
+    /// <paramref name="fromSession"/>'s composition of it from the session.
+    /// </summary>
+    public static async Task<JobView?> ReadAsync(
+        IJobStore jobs, Guid orgId, Guid id, string kind, string resultProperty,
+        Func<Guid, CancellationToken, Task<JsonElement>> fromSession, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(fromSession);
+        if (From(await jobs.GetAsync(orgId, id, cancellationToken), kind) is not { } view)
+        {
+            return null;
+        }
+
+        return view.ResultIsSessionReference(resultProperty, out var sessionId)
+            ? view with { Result = await fromSession(sessionId, cancellationToken) }
+            : view;
+    }
+
+    /// <summary>
     /// Whether this succeeded job's stored result is only a reference to its session (<c>{ session_id }</c>, kept by
     /// <see cref="JobContext{TMessage}.StoreResultAs"/>) rather than the result itself, which has
     /// <paramref name="resultProperty"/> (rows written before the service stored references keep their whole result).

@@ -65,24 +65,15 @@ public static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(jobId, sessionId, JobStatus.Queued, location));
     }
 
+    // A succeeded job's row keeps { session_id } only; its sections are the session's (null once it was deleted).
     public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(
-        Guid id, CallerIdentity caller, IJobStore jobs, SessionStore sessions, CancellationToken ct)
-    {
-        if (JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is not { } view)
+        Guid id, CallerIdentity caller, IJobStore jobs, SessionStore sessions, CancellationToken ct) =>
+        await JobView.ReadAsync(jobs, caller.OrgId, id, Kind, "sections", async (sessionId, token) =>
         {
-            return TypedResults.NotFound();
-        }
-
-        // A succeeded job's row keeps { session_id } only; its sections are the session's (null once it was deleted).
-        if (view.ResultIsSessionReference("sections", out var sessionId))
-        {
-            var sections = await sessions.GetSectionsJsonAsync(caller.OrgId, sessionId, ct);
+            var sections = await sessions.GetSectionsJsonAsync(caller.OrgId, sessionId, token);
             using var document = sections is null ? null : JsonDocument.Parse(sections);
-            view = view with { Result = JsonSerializer.SerializeToElement(new JobResult(sessionId, document?.RootElement), Jsonb.Options) };
-        }
-
-        return TypedResults.Ok(view);
-    }
+            return JsonSerializer.SerializeToElement(new JobResult(sessionId, document?.RootElement), Jsonb.Options);
+        }, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     /// <summary>A succeeded analysis job's result: its session and the sections it holds.</summary>
     private sealed record JobResult(Guid SessionId, JsonElement? Sections);

@@ -62,24 +62,15 @@ public static class JobsApi
         return TypedResults.Accepted(location, new JobAccepted(jobId, session.Id, JobStatus.Queued, location));
     }
 
+    // A succeeded job's row keeps { session_id } only; its analyses are the session's (null once it was deleted).
     public static async Task<Results<Ok<JobView>, NotFound>> GetJobAsync(
-        Guid id, CallerIdentity caller, IJobStore jobs, SessionStore sessions, CancellationToken ct)
-    {
-        if (JobView.From(await jobs.GetAsync(caller.OrgId, id, ct), Kind) is not { } view)
+        Guid id, CallerIdentity caller, IJobStore jobs, SessionStore sessions, CancellationToken ct) =>
+        await JobView.ReadAsync(jobs, caller.OrgId, id, Kind, "internal_analysis", async (sessionId, token) =>
         {
-            return TypedResults.NotFound();
-        }
-
-        // A succeeded job's row keeps { session_id } only; its analyses are the session's (null once it was deleted).
-        if (view.ResultIsSessionReference("internal_analysis", out var sessionId))
-        {
-            var stored = await sessions.GetJobResultJsonAsync(caller.OrgId, sessionId, ct);
+            var stored = await sessions.GetJobResultJsonAsync(caller.OrgId, sessionId, token);
             using var document = JsonDocument.Parse(stored ?? Jsonb.Serialize(new DeletedSessionResult(sessionId)));
-            view = view with { Result = document.RootElement.Clone() };
-        }
-
-        return TypedResults.Ok(view);
-    }
+            return document.RootElement.Clone();
+        }, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     /// <summary>A succeeded evaluation job's result once its session was deleted: the reference, no analyses.</summary>
     private sealed record DeletedSessionResult(
