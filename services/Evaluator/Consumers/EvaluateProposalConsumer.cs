@@ -13,10 +13,9 @@ public sealed class EvaluateProposalConsumer(JobServices jobs, SessionStore sess
     protected override async Task<object> ExecuteAsync(JobContext<EvaluateProposal> context, CancellationToken cancellationToken)
     {
         var input = context.GetInput<EvaluationJobInput>();
-        var session = await sessions.GetDocumentsAsync(context.OrgId, input.SessionId, cancellationToken)
+        var session = await sessions.StartAsync(context.OrgId, input.SessionId, clock.GetUtcNow(), cancellationToken)
             ?? throw new InvalidOperationException("The job's session no longer exists (deleted while queued).");
 
-        await sessions.MarkAsync(session.Id, "running", null, clock.GetUtcNow(), cancellationToken);
         await context.ReportProgressAsync(0, EvaluationRunner.Steps, cancellationToken);
         try
         {
