@@ -36,6 +36,13 @@ public interface IJobStore
     /// <summary>As <see cref="TryClaimAsync"/>, within <paramref name="orgId"/>, returning the claimed job (or null).</summary>
     Task<Job?> ClaimAsync(Guid orgId, Guid jobId, string worker, TimeSpan lease, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="ClaimAsync(Guid, Guid, string, TimeSpan, CancellationToken)"/>, with the service's own
+    /// <paramref name="alongside"/> write (<see cref="JobWrite.OnClaim"/>) in the same statement; the job and what the
+    /// write returned, or null when the job could not be claimed (then nothing was written).
+    /// </summary>
+    Task<ClaimedJob?> ClaimAsync(Guid orgId, Guid jobId, string worker, TimeSpan lease, JobWrite? alongside, CancellationToken cancellationToken = default);
+
     /// <summary>Extends the lease while <paramref name="worker"/> still holds the running job; false once it lost it.</summary>
     Task<bool> RenewLeaseAsync(Guid jobId, string worker, TimeSpan lease, CancellationToken cancellationToken = default);
 

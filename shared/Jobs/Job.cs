@@ -78,3 +78,6 @@ public sealed record JobOutcome(
             ? id
             : null;
 }
+
+/// <summary>A claimed job and the value its claim's <see cref="JobWrite.OnClaim"/> write returned (null if none).</summary>
+public sealed record ClaimedJob(Job Job, string? ClaimedValue);

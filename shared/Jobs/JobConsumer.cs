@@ -24,6 +24,13 @@ public abstract partial class JobConsumer<TMessage> : IConsumer<TMessage>
         this.services = services;
     }
 
+    /// <summary>
+    /// The service's own write made with every claim of a job, in the claim's statement (<see cref="JobWrite.OnClaim"/>;
+    /// e.g. the job's session marked running and its document read); what it returns is
+    /// <see cref="JobContext{TMessage}.ClaimedValue"/>. None by default.
+    /// </summary>
+    protected virtual JobWrite? ClaimWrite => null;
+
     /// <summary>Does the work of one job and returns its result (stored as snake_case JSON).</summary>
     protected abstract Task<object> ExecuteAsync(JobContext<TMessage> context, CancellationToken cancellationToken);
 
@@ -41,19 +48,21 @@ public abstract partial class JobConsumer<TMessage> : IConsumer<TMessage>
         // delivery of the same command does not.
         var worker = $"{options.WorkerName}/{context.ReceiveContext.GetOrAddPayload(() => new DeliveryToken()).Value}";
 
-        var job = await store.ClaimAsync(orgId, jobId, worker, options.LeaseDuration, context.CancellationToken);
-        if (job is null)
+        var claimed = await store.ClaimAsync(orgId, jobId, worker, options.LeaseDuration, ClaimWrite, context.CancellationToken);
+        if (claimed is null)
         {
             LogSkipped(logger, jobId);
             return;
         }
+
+        var job = claimed.Job;
 
         using var execution = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         using var stopRenewing = new CancellationTokenSource();
         var lease = new LeaseState();
         var renewal = KeepLeaseAsync(jobId, worker, lease, execution, stopRenewing.Token);
         var progress = new JobProgressReporter(store, jobId, options.ProgressInterval);
-        var jobContext = new JobContext<TMessage>(context.Message, job, progress);
+        var jobContext = new JobContext<TMessage>(context.Message, job, progress, claimed.ClaimedValue);
         object result;
         try
         {

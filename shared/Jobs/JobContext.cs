@@ -10,12 +10,19 @@ public sealed class JobContext<TMessage>
     private readonly JobProgressReporter progress;
     private readonly List<JobWrite> completionWrites = [];
 
-    internal JobContext(TMessage message, Job job, JobProgressReporter progress)
+    internal JobContext(TMessage message, Job job, JobProgressReporter progress, string? claimedValue = null)
     {
         Message = message;
         Job = job;
         this.progress = progress;
+        ClaimedValue = claimedValue;
     }
+
+    /// <summary>
+    /// What the consumer's <see cref="JobConsumer{TMessage}.ClaimWrite"/> returned with the claim (its
+    /// <c>claimed_value</c>), or null when it has none or wrote nothing.
+    /// </summary>
+    public string? ClaimedValue { get; }
 
     /// <summary>The command that was delivered.</summary>
     public TMessage Message { get; }

@@ -13,6 +13,22 @@ public sealed class JobStore : IJobStore
 {
     private const int MaxErrorLength = 4000;
 
+    // A claim: attempts counts deliveries, so a retry of the same delivery (same worker) re-claims without counting again.
+    private const string ClaimSet = """
+        UPDATE jobs
+        SET status = 'running',
+            attempts = attempts + CASE WHEN status = 'queued' OR worker IS DISTINCT FROM @job_worker THEN 1 ELSE 0 END,
+            worker = @job_worker,
+            lease_until = now() + @job_lease_ms * interval '1 millisecond',
+            started_at = COALESCE(started_at, now()),
+            updated_at = now()
+        """;
+
+    // What a claim may take: a queued job, or a running one whose lease expired or that this worker holds.
+    private const string Claimable = "AND (status = 'queued' OR (status = 'running' AND (lease_until < now() OR worker = @job_worker)))";
+
+    private const string ClaimSql = $"{ClaimSet} WHERE id = @job_id AND org_id = @job_org_id {Claimable}";
+
     // input and result travel as text so the record gets independent JsonElements.
     private const string Columns = """
         id, org_id, kind, status, progress_done, progress_total, input::text AS input, result::text AS result, error,
@@ -134,44 +150,40 @@ public sealed class JobStore : IJobStore
     /// <inheritdoc />
     public async Task<bool> TryClaimAsync(Guid jobId, string worker, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        // attempts counts deliveries: a retry of the same delivery (same worker) re-claims without counting again.
-        const string sql = """
-            UPDATE jobs
-            SET status = 'running',
-                attempts = attempts + CASE WHEN status = 'queued' OR worker IS DISTINCT FROM @Worker THEN 1 ELSE 0 END,
-                worker = @Worker,
-                lease_until = now() + @LeaseMs * interval '1 millisecond',
-                started_at = COALESCE(started_at, now()),
-                updated_at = now()
-            WHERE id = @Id
-              AND (status = 'queued' OR (status = 'running' AND (lease_until < now() OR worker = @Worker)))
-            """;
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { Id = jobId, Worker = worker, LeaseMs = lease.TotalMilliseconds }, cancellationToken: cancellationToken)) == 1;
+            $"{ClaimSet} WHERE id = @job_id {Claimable}", new { job_id = jobId, job_worker = worker, job_lease_ms = lease.TotalMilliseconds },
+            cancellationToken: cancellationToken)) == 1;
     }
 
     /// <inheritdoc />
-    public async Task<Job?> ClaimAsync(Guid orgId, Guid jobId, string worker, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<Job?> ClaimAsync(Guid orgId, Guid jobId, string worker, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        (await ClaimAsync(orgId, jobId, worker, lease, null, cancellationToken))?.Job;
+
+    /// <inheritdoc />
+    public async Task<ClaimedJob?> ClaimAsync(
+        Guid orgId, Guid jobId, string worker, TimeSpan lease, JobWrite? alongside, CancellationToken cancellationToken = default)
     {
-        const string sql = $"""
-            UPDATE jobs
-            SET status = 'running',
-                attempts = attempts + CASE WHEN status = 'queued' OR worker IS DISTINCT FROM @Worker THEN 1 ELSE 0 END,
-                worker = @Worker,
-                lease_until = now() + @LeaseMs * interval '1 millisecond',
-                started_at = COALESCE(started_at, now()),
-                updated_at = now()
-            WHERE id = @Id AND org_id = @OrgId
-              AND (status = 'queued' OR (status = 'running' AND (lease_until < now() OR worker = @Worker)))
-            RETURNING {Columns}
-            """;
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
+        var parameters = new DynamicParameters(new { job_id = jobId, job_org_id = orgId, job_worker = worker, job_lease_ms = lease.TotalMilliseconds });
+        string sql;
+        if (alongside is null)
+        {
+            sql = $"{ClaimSql} RETURNING {Columns}";
+        }
+        else
+        {
+            // The claim and the service's write in one statement; the write's first returned value comes back with the job.
+            var text = new System.Text.StringBuilder("WITH job_claimed AS (\n").Append(ClaimSql).Append(" RETURNING *\n)\n");
+            JobWrite.Append(text, parameters, [alongside]);
+            text.Append("SELECT ").Append(Columns).Append(", (SELECT w.claimed_value::text FROM job_write_0 w LIMIT 1) AS claimed_value FROM job_claimed");
+            sql = text.ToString();
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
-            sql, new { Id = jobId, OrgId = orgId, Worker = worker, LeaseMs = lease.TotalMilliseconds }, cancellationToken: cancellationToken));
-        return row?.ToJob();
+        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return row is null ? null : new ClaimedJob(row.ToJob(), row.ClaimedValue);
     }
 
     /// <inheritdoc />
@@ -532,6 +544,9 @@ public sealed class JobStore : IJobStore
         public DateTime? StartedAt { get; init; }
         public DateTime? FinishedAt { get; init; }
         public DateTime UpdatedAt { get; init; }
+
+        /// <summary>The first value a claim's <see cref="JobWrite.OnClaim"/> returned (claims only).</summary>
+        public string? ClaimedValue { get; init; }
 
         public Job ToJob() => new(
             Id, OrgId, Kind, Status, ProgressDone, ProgressTotal, JsonSerializer.Deserialize<JsonElement>(Input), ParseJson(Result),

@@ -10,11 +10,15 @@ namespace Platform.Analyzer.Consumers;
 public sealed class AnalyzeDocumentConsumer(JobServices jobs, SessionStore sessions, AnalysisRunner runner, TimeProvider clock)
     : JobConsumer<AnalyzeDocument>(jobs)
 {
+    // The session is marked running and its document read with the claim itself (one round trip).
+    protected override JobWrite ClaimWrite => SessionStore.StartWrite;
+
     protected override async Task<object> ExecuteAsync(JobContext<AnalyzeDocument> context, CancellationToken cancellationToken)
     {
         var input = context.GetInput<AnalysisJobInput>();
-        var session = await sessions.StartAsync(context.OrgId, input.SessionId, clock.GetUtcNow(), cancellationToken)
-            ?? throw new InvalidOperationException("The job's session no longer exists (deleted while queued).");
+        var session = context.ClaimedValue is { } document
+            ? new SessionStart(input.SessionId, document)
+            : throw new InvalidOperationException("The job's session no longer exists (deleted while queued).");
 
         await context.ReportProgressAsync(0, input.Prompts.Count, cancellationToken);
         try

@@ -69,16 +69,16 @@ public sealed class SessionStore(NpgsqlDataSource db)
         now,
     };
 
-    /// <summary>Marks the organisation's session running and reads its document, in one round trip (null if it is gone).</summary>
-    public async Task<SessionStart?> StartAsync(Guid orgId, Guid id, DateTimeOffset now, CancellationToken ct)
-    {
-        const string sql = """
-            UPDATE sessions SET status = 'running', error = NULL, updated_at = @now WHERE id = @id AND org_id = @orgId
-            RETURNING id, document_text
-            """;
-        await using var conn = await db.OpenConnectionAsync(ct);
-        return await conn.QuerySingleOrDefaultAsync<SessionStart>(new CommandDefinition(sql, new { id, orgId, now }, cancellationToken: ct));
-    }
+    /// <summary>
+    /// The job's session marked running and its document read, with the job's claim (<c>JobWrite.OnClaim</c>): in the
+    /// claim's statement, and only when the claim succeeds. Its value is the document, null when the session is gone.
+    /// </summary>
+    public static readonly JobWrite StartWrite = JobWrite.OnClaim("""
+        UPDATE sessions s SET status = 'running', error = NULL, updated_at = now()
+        FROM job_claimed j
+        WHERE s.id = (j.input ->> 'session_id')::uuid AND s.org_id = j.org_id
+        RETURNING s.document_text AS claimed_value
+        """);
 
     /// <summary>The organisation's session's sections as stored (a JSON array), or null when there is no such session.</summary>
     public async Task<string?> GetSectionsJsonAsync(Guid orgId, Guid id, CancellationToken ct)

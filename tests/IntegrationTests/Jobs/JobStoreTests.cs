@@ -158,6 +158,29 @@ public sealed class JobStoreTests
     }
 
     [Test]
+    public async Task Claim_WithAWrite_WritesAndReturnsItsValue_OnlyWhenTheClaimSucceeds()
+    {
+        var job = await api.EnqueueAsync(new TestJobInput());
+        var write = JobWrite.OnClaim(
+            "INSERT INTO notes (job_id, kind, note) SELECT id, 'claimed', worker FROM job_claimed RETURNING note AS claimed_value");
+
+        var first = await Store.ClaimAsync(job.OrgId, job.Id, "w/1", TimeSpan.FromMinutes(1), write);
+        var refused = await Store.ClaimAsync(job.OrgId, job.Id, "w/2", TimeSpan.FromMinutes(1), write);
+        var plain = await Store.ClaimAsync(job.OrgId, job.Id, "w/1", TimeSpan.FromMinutes(1), null);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(first?.Job.Status, Is.EqualTo(JobStatus.Running));
+            Assert.That(first?.ClaimedValue, Is.EqualTo("w/1"), "what the write returned");
+            Assert.That(refused, Is.Null, "leased by a live worker: not claimed");
+            Assert.That(await NotesAsync(job.Id, "claimed"), Is.EqualTo(new[] { "w/1" }), "and then nothing written");
+            Assert.That((plain?.Job.Id, plain?.ClaimedValue), Is.EqualTo(((Guid?)job.Id, (string?)null)), "a retry of the same delivery, without a write");
+            Assert.Throws<ArgumentException>(() => JobWrite.OnClaim("INSERT INTO notes (job_id, kind, note) SELECT id, 'x', 'y' FROM job_claimed"));
+            Assert.Throws<ArgumentException>(() => JobWrite.OnClaim("SELECT 'x' AS claimed_value"));
+        });
+    }
+
+    [Test]
     public async Task CompleteClaimed_TwoCompletions_FirstOnlyWritesOnce_RecordedFactsEveryTime()
     {
         var job = await api.EnqueueAsync(new TestJobInput());
