@@ -158,7 +158,5 @@ public sealed class SessionStore(NpgsqlDataSource db)
         string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 }
 
-/// <summary>What an analysis job needs of its session.</summary>
-public sealed record SessionStart(Guid Id, string DocumentText);
 
 public sealed record SessionDocument(Guid Id, string? DocumentName, string DocumentText, Passage[] Passages, Section[] Sections, string Status);

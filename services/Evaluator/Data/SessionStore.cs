@@ -129,13 +129,16 @@ public sealed class SessionStore(NpgsqlDataSource db)
         return await conn.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
     }
 
+    /// <summary>The columns of <see cref="SessionDocuments"/>.</summary>
+    private const string DocumentColumns =
+        "id, status, proposal_text, proposal_passages, tor_text, language, internal_analysis, external_analysis, delta_analysis, alignment";
+
     /// <summary>Marks the organisation's session running and reads its documents, in one round trip (null if it is gone).</summary>
     public async Task<SessionDocuments?> StartAsync(Guid orgId, Guid id, DateTimeOffset now, CancellationToken ct)
     {
-        const string sql = """
+        const string sql = $"""
             UPDATE sessions SET status = 'running', error = NULL, updated_at = @now WHERE id = @id AND org_id = @orgId
-            RETURNING id, status, proposal_text, proposal_passages, tor_text, language, internal_analysis, external_analysis,
-                delta_analysis, alignment
+            RETURNING {DocumentColumns}
             """;
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<SessionDocuments>(new CommandDefinition(sql, new { id, orgId, now }, cancellationToken: ct));
@@ -144,11 +147,7 @@ public sealed class SessionStore(NpgsqlDataSource db)
     /// <summary>The proposal, the ToR and the analyses, for the worker and for follow-up questions.</summary>
     public async Task<SessionDocuments?> GetDocumentsAsync(Guid orgId, Guid id, CancellationToken ct)
     {
-        const string sql = """
-            SELECT id, status, proposal_text, proposal_passages, tor_text, language, internal_analysis, external_analysis,
-                delta_analysis, alignment
-            FROM sessions WHERE id = @id AND org_id = @orgId
-            """;
+        const string sql = $"SELECT {DocumentColumns} FROM sessions WHERE id = @id AND org_id = @orgId";
         await using var conn = await db.OpenConnectionAsync(ct);
         return await conn.QuerySingleOrDefaultAsync<SessionDocuments>(new CommandDefinition(sql, new { id, orgId }, cancellationToken: ct));
     }

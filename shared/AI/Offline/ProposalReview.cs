@@ -514,7 +514,6 @@ internal static partial class ProposalReview
         return sb.ToString();
     }
 
-    /// <summary>A short paragraph is quoted whole (an indicator with its baseline and target); a long one by its sentence.</summary>
     // The section titles under which P3's topics are at home (a sentence there ranks higher).
     [GeneratedRegex("activit|method|approach|implementation|component|work ?plan", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ActivitiesHome();
@@ -531,6 +530,7 @@ internal static partial class ProposalReview
     [GeneratedRegex("monitor|evaluation|learning|MEL", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MonitoringHome();
 
+    /// <summary>A short paragraph is quoted whole (an indicator with its baseline and target); a long one by its sentence.</summary>
     private static string Unit(AnalysedDocument doc, DocSentence s) =>
         IsPassageUnit(doc, s) ? doc.Passages[s.PassageIndex].Text.Replace('\n', ' ') : s.Text;
 

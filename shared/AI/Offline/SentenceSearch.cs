@@ -59,35 +59,32 @@ internal sealed class SentenceSearch
             return result;
         }
 
-        var sentence = 0;
-        List<Found>? current = null;
+        // Sentences without a match keep the empty array; each run of matches in one sentence becomes its array.
+        Array.Fill(result, []);
+        var sentence = -1;
+        var current = new List<Found>();
         foreach (var m in regex.EnumerateMatches(joined))
         {
             var at = Array.BinarySearch(starts, m.Index);
             var index = at >= 0 ? at : ~at - 1;
             if (index != sentence)
             {
-                result[sentence] = current is null ? [] : [.. current];
-                current = null;
-                for (var i = sentence + 1; i < index; i++)
+                if (current.Count > 0)
                 {
-                    result[i] = [];
+                    result[sentence] = [.. current];
+                    current.Clear();
                 }
 
                 sentence = index;
             }
 
             var offset = m.Index - starts[index];
-            (current ??= []).Add(new Found(offset, sentences[index].Substring(offset, m.Length)));
+            current.Add(new Found(offset, sentences[index].Substring(offset, m.Length)));
         }
 
-        if (result.Length > 0)
+        if (current.Count > 0)
         {
-            result[sentence] = current is null ? [] : [.. current];
-            for (var i = sentence + 1; i < result.Length; i++)
-            {
-                result[i] = [];
-            }
+            result[sentence] = [.. current];
         }
 
         return result;
