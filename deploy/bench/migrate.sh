@@ -120,7 +120,7 @@ log "(a) migrator: migrate + validate"
 read -r a_wall a_rss < <(timed migrator "$LOGS/migrator-$STAMP.log" dotnet "$MIGRATOR" migrate --source "$SRC" \
     --target "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASS;Database=$PG_DB" --quiet --report "$BENCH_DIR/migrate-report-$STAMP.json")
 grep -q 'VALIDATION OK' "$LOGS/migrator-$STAMP.log" && a_valid=ok || a_valid=FAILED
-a_copy=$(sed -n 's/^MIGRATE rows=\([0-9]*\) seconds=\([0-9.]*\)$/\2/p' "$LOGS/migrator-$STAMP.log")
+a_copy=$(sed -n 's/^MIGRATE rows=\([0-9]*\) seconds=\([0-9.]*\)\( .*\)\{0,1\}$/\2/p' "$LOGS/migrator-$STAMP.log")
 a_rows=$(sed -n 's/^MIGRATE rows=\([0-9]*\) seconds=.*$/\1/p' "$LOGS/migrator-$STAMP.log")
 a_msg=$(awk -F'│' '$2 ~ /^ chatbot_messages / && $3 ~ /chatbot.messages/ {gsub(/[ s]/, "", $9); print $9; exit}' "$LOGS/migrator-$STAMP.log")
 

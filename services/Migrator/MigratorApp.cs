@@ -75,7 +75,7 @@ internal static class MigratorApp
             Console.Error.WriteLine("migrator: " + ex.Message);
             return BadUsage;
         }
-        catch (Exception ex) when (ex is InvalidJsonException or OrphanRowsException or InvalidDataException
+        catch (Exception ex) when (ex is InvalidJsonException or OrphanRowsException or TooManyDeletesException or InvalidDataException
             or InvalidOperationException or MySqlException or NpgsqlException or IOException)
         {
             Console.Error.WriteLine("migrator: failed: " + ex.Message);
@@ -107,7 +107,9 @@ internal static class MigratorApp
             hasher = new ApiCredentialHash(pepper);
         }
 
-        return new TransferSettings(options.Source, mapping.Namespace, policy, hasher, options.BatchSize, options.MaxRowsPerSecond, options.FailOnOrphans);
+        return new TransferSettings(
+            options.Source, mapping.Namespace, policy, hasher, options.BatchSize, options.MaxRowsPerSecond, options.FailOnOrphans,
+            options.PropagateDeletes, options.MaxDeleteFraction);
     }
 
     private static async Task<List<TableMapping>> RunnableAsync(IAnsiConsole console, List<TableMapping> tables, TargetDatabase target, List<string> warnings, CancellationToken ct)
@@ -170,14 +172,27 @@ internal static class MigratorApp
         await ShowProgressAsync(console, options.Quiet, runnable, progress, run);
         await run;
 
+        // then the legacy deletions, one table at a time in mapping order (parents first: see PropagateDeletesAsync)
+        foreach (var t in runnable)
+        {
+            var (deleted, note) = await new TableTransfer(t, target, settings, progress[t.Name]).PropagateDeletesAsync(checkpoints.GetValueOrDefault(t.Name), ct);
+            var index = results.FindIndex(r => r.Name == t.Name);
+            results[index] = results[index] with { Deleted = deleted, Note = note };
+        }
+
         var restored = await target.RestoreIndexesAsync(ct);
         var copySeconds = clock.Elapsed.TotalSeconds;
-        var table = new Table().AddColumns("table", "target", "new rows", "changed rows", "orphans skipped", "zero dates", "invalid JSON", "time", "rows/s");
+        var table = new Table().AddColumns("table", "target", "new rows", "changed rows", "deleted rows", "orphans skipped", "zero dates", "invalid JSON", "time", "rows/s");
         foreach (var r in results.OrderBy(r => runnable.FindIndex(t => t.Name == r.Name)))
         {
             var rate = r.Elapsed.TotalSeconds > 0 ? (r.Copied + r.Updated) / r.Elapsed.TotalSeconds : 0;
-            table.AddRow(r.Name, r.Target, N(r.Copied), N(r.Updated), N(r.Orphans), N(r.ZeroDates), N(r.InvalidJson),
+            table.AddRow(r.Name, r.Target, N(r.Copied), N(r.Updated), N(r.Deleted), N(r.Orphans), N(r.ZeroDates), N(r.InvalidJson),
                 $"{r.Elapsed.TotalSeconds:0.0}s", N((long)rate));
+            if (r.Note is not null)
+            {
+                console.MarkupLineInterpolated($"[yellow]note:[/] {r.Name}: {r.Note}");
+            }
+
             foreach (var row in r.InvalidJsonRows.Take(20))
             {
                 console.MarkupLineInterpolated($"[yellow]invalid JSON[/] {r.Name} row {row} ({settings.JsonPolicy.ToString().ToLowerInvariant()})");
@@ -187,7 +202,7 @@ internal static class MigratorApp
         console.Write(table);
         var total = results.Sum(r => r.Copied + r.Updated);
         console.MarkupLineInterpolated($"migrated {N(total)} rows in {copySeconds:0.0}s ({N((long)(total / Math.Max(copySeconds, 0.001)))} rows/s); indexes and foreign keys set aside and restored: {deferred}/{restored}");
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MIGRATE rows={total} seconds={copySeconds:0.000}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MIGRATE rows={total} seconds={copySeconds:0.000} deleted={results.Sum(r => r.Deleted)}"));
 
         if (!options.Validate)
         {
@@ -423,6 +438,12 @@ internal static class MigratorApp
                 _ when table.Mode == "upsert" => "re-sync (upsert)",
                 _ => $"delta: keys after {cp.LastKey}",
             };
+            if (cp is { BulkDone: true } && KeyLedger.Supports(table, out _))
+            {
+                state += !options.PropagateDeletes ? "; legacy deletions kept (--deletes keep)"
+                    : cp.Ledger ? $"; legacy deletions followed (at most {options.MaxDeleteFraction.ToString(CultureInfo.InvariantCulture)} of its rows)"
+                    : "; legacy deletions not followed (no key ledger)";
+            }
             grid.AddRow(Markup.Escape(table.Name), Markup.Escape(table.Source), Markup.Escape(table.Target), N(estimate), table.Mode, Markup.Escape(state));
         }
 

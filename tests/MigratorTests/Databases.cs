@@ -101,6 +101,8 @@ public sealed class TargetDatabase : IAsyncDisposable
         return db;
     }
 
+    public async Task ExecAsync(string sql, params (string Name, object Value)[] parameters) => await ScalarAsync<object?>(sql, parameters);
+
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var conn = new NpgsqlConnection(ConnectionString);

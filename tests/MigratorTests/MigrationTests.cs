@@ -235,6 +235,94 @@ public sealed class MigrationTests
     }
 
     [Test]
+    public async Task Delta_DeletesRowsGoneFromLegacy_KeepsRowsTheServicesMade_AndRefusesAMassDeletion()
+    {
+        const int Messages = 200;
+        var kept = Guid.Parse("6b1e8a3c-2222-4000-8000-000000000001");
+        var dropped = Guid.Parse("6b1e8a3c-2222-4000-8000-000000000002");
+        await using var legacy = await LegacyDatabase.CreateAsync();
+        await using var target = await TargetDatabase.CreateAsync();
+        await legacy.ExecAsync("""
+            INSERT INTO organizations (id, name, slug) VALUES (1, 'Acme', 'acme');
+            INSERT INTO chatbot_sessions (id, organization_id, user_id, title) VALUES (1, 1, 'u', 'first'), (2, 1, 'v', 'second');
+            """);
+        await legacy.ExecAsync($$"""
+            INSERT INTO chatbot_messages (id, session_id, role, content)
+            SELECT seq, 1 + (seq % 2), 'user', CONCAT('message ', seq) FROM seq_1_to_{{Messages}}
+            """);
+        await legacy.ExecAsync("""
+            INSERT INTO analyzer_sessions (id, organization_id, user_id, document_text) VALUES (@kept, 1, 'u', 'kept'), (@dropped, 1, 'u', 'dropped');
+            INSERT INTO analyzer_followups (session_id, question, answer) VALUES (@kept, 'q1', 'a1'), (@dropped, 'q2', 'a2');
+            """, ("@kept", kept.ToString()), ("@dropped", dropped.ToString()));
+        string[] tables = ["--tables", "organizations,chatbot_sessions,chatbot_messages,analyzer_sessions,analyzer_followups"];
+        var (exit, output, _) = await MigratorCli.RunAsync(legacy, target, ["migrate", .. tables]);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(await target.ScalarAsync<string>("SELECT string_agg(lo || '-' || hi, ',' ORDER BY lo) FROM migrator.ledger_ranges WHERE name = 'chatbot_messages'"),
+            Is.EqualTo($"1-{Messages}"), "one batch of consecutive keys: one range");
+
+        var (planExit, plan, _) = await MigratorCli.RunAsync(legacy, target, ["plan", .. tables]);
+        Assert.That(planExit, Is.EqualTo(0), plan);
+        Assert.That(plan, Does.Contain("legacy deletions followed"));
+
+        // rows the new services made meanwhile (never in the legacy database): a message in a migrated session, a session
+        var session2 = await target.ScalarAsync<Guid>("SELECT id FROM chatbot.sessions WHERE user_id = 'v'");
+        var serviceMessage = Guid.NewGuid();
+        var serviceSession = Guid.NewGuid();
+        await target.ExecAsync("INSERT INTO chatbot.messages (id, session_id, role, content) VALUES (@id, @session, 'user', 'made by the chatbot')",
+            ("id", serviceMessage), ("session", session2));
+        await target.ExecAsync("INSERT INTO analyzer.sessions (id, org_id, user_id, document_text) SELECT @id, org_id, 'w', 'made by the analyzer' FROM analyzer.sessions LIMIT 1",
+            ("id", serviceSession));
+
+        // deleted in the legacy database: two messages and an analysis (whose follow-up stays behind: no foreign keys there)
+        await legacy.ExecAsync("DELETE FROM chatbot_messages WHERE id IN (5, 6); DELETE FROM analyzer_sessions WHERE id = @dropped", ("@dropped", dropped.ToString()));
+        var (deltaExit, delta, _) = await MigratorCli.RunAsync(legacy, target, ["migrate", .. tables, "--no-validate"]);
+
+        Assert.That(deltaExit, Is.EqualTo(0), delta);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delta, Does.Contain("deleted=3"));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages WHERE content IN ('message 5', 'message 6')"), Is.Zero);
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages"), Is.EqualTo(Messages - 2 + 1));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages WHERE id = @id", ("id", serviceMessage)), Is.EqualTo(1));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM analyzer.sessions WHERE id = @id", ("id", dropped)), Is.Zero);
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM analyzer.sessions WHERE id = ANY(@ids)", ("ids", new[] { kept, serviceSession })), Is.EqualTo(2));
+            Assert.That(await target.ScalarAsync<string>("SELECT string_agg(question, ',') FROM analyzer.followups"), Is.EqualTo("q1"), "the dropped analysis's follow-up went with it");
+            Assert.That(await target.ScalarAsync<string>("SELECT string_agg(lo || '-' || hi, ',' ORDER BY lo) FROM migrator.ledger_ranges WHERE name = 'chatbot_messages'"),
+                Is.EqualTo($"1-4,7-{Messages}"));
+            Assert.That(await target.ScalarAsync<string>("SELECT string_agg(key, ',') FROM migrator.ledger_keys WHERE name = 'analyzer_sessions'"), Is.EqualTo(kept.ToString()));
+        });
+
+        // without the services' own rows the target matches the legacy database again
+        await target.ExecAsync("DELETE FROM chatbot.messages WHERE id = @id", ("id", serviceMessage));
+        await target.ExecAsync("DELETE FROM analyzer.sessions WHERE id = @id", ("id", serviceSession));
+        var (validExit, validOutput, _) = await MigratorCli.RunAsync(legacy, target, ["validate", .. tables]);
+        Assert.That(validExit, Is.EqualTo(0), validOutput);
+
+        // most of a table gone (a wrong or emptied --source): nothing is deleted and the run says why
+        await legacy.ExecAsync("DELETE FROM chatbot_messages WHERE id > 50");
+        var (guardExit, guard, _) = await MigratorCli.RunAsync(legacy, target, ["migrate", .. tables, "--no-validate"]);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(guardExit, Is.EqualTo(3), guard);
+            Assert.That(guard, Does.Contain("chatbot_messages: 150 of the 198 rows").And.Contain("--max-delete-fraction"));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages"), Is.EqualTo(Messages - 2));
+        });
+
+        var (keepExit, keep, _) = await MigratorCli.RunAsync(legacy, target, ["migrate", .. tables, "--deletes", "keep", "--no-validate"]);
+        Assert.That(keepExit, Is.EqualTo(0), keep);
+        Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages"), Is.EqualTo(Messages - 2));
+
+        var (allowExit, allow, report) = await MigratorCli.RunAsync(legacy, target, ["migrate", .. tables, "--max-delete-fraction", "1"]);
+        Assert.That(allowExit, Is.EqualTo(0), allow);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(allow, Does.Contain("deleted=150"));
+            Assert.That(await target.ScalarAsync<long>("SELECT count(*) FROM chatbot.messages"), Is.EqualTo(48));
+            Assert.That((bool)report!["ok"]!, Is.True);
+        });
+    }
+
+    [Test]
     public async Task Plan_PrintsTablesMappingAndWarnings_WritesNothing()
     {
         await using var legacy = await LegacyDatabase.CreateAsync();

@@ -19,6 +19,10 @@ internal sealed class CliOptions
           --max-rows-per-second N  per table, to spare a busy source (default 0 = unlimited)
           --on-invalid-json MODE   fail (default) | null | wrap   (every invalid value is reported with its row key)
           --orphans MODE           skip (default; reported) | fail
+          --deletes MODE           propagate (default): a later run deletes the rows it migrated whose legacy row is gone
+                                   (children too, by the owners' ON DELETE CASCADE) | keep
+          --max-delete-fraction F  stop, deleting nothing, when more than this share of a table's migrated rows is gone
+                                   (and more than 10 rows): a wrong --source must not empty the target (default 0.1)
           --pepper-env NAME        environment variable with Admin's ApiKeys:Pepper (default ApiKeys__Pepper)
           --samples N              random records per table compared field by field (default 100)
           --report FILE            validation report as JSON (default migration-report.json)
@@ -47,6 +51,10 @@ internal sealed class CliOptions
     public InvalidJsonPolicy? JsonPolicy { get; init; }
 
     public bool FailOnOrphans { get; init; }
+
+    public bool PropagateDeletes { get; init; } = true;
+
+    public double MaxDeleteFraction { get; init; } = 0.1;
 
     public string PepperEnv { get; init; } = "ApiKeys__Pepper";
 
@@ -106,7 +114,7 @@ internal sealed class CliOptions
         }
 
         string[] known = ["--source", "--target", "--mapping", "--tables", "--parallel", "--batch-size", "--max-rows-per-second",
-            "--on-invalid-json", "--orphans", "--pepper-env", "--samples", "--report"];
+            "--on-invalid-json", "--orphans", "--deletes", "--max-delete-fraction", "--pepper-env", "--samples", "--report"];
         foreach (var key in values.Keys.Where(k => !known.Contains(k)))
         {
             throw new UsageException($"unknown option {key}");
@@ -141,6 +149,19 @@ internal sealed class CliOptions
             throw new UsageException($"--orphans must be skip or fail, got '{orphans}'");
         }
 
+        var deletes = values.GetValueOrDefault("--deletes", "propagate");
+        if (deletes is not ("propagate" or "keep"))
+        {
+            throw new UsageException($"--deletes must be propagate or keep, got '{deletes}'");
+        }
+
+        var maxDeleteFraction = 0.1;
+        if (values.TryGetValue("--max-delete-fraction", out var fraction)
+            && !(double.TryParse(fraction, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out maxDeleteFraction) && maxDeleteFraction is >= 0 and <= 1))
+        {
+            throw new UsageException($"--max-delete-fraction must be a number from 0 to 1, got '{fraction}'");
+        }
+
         return new CliOptions
         {
             Verb = verb,
@@ -155,6 +176,8 @@ internal sealed class CliOptions
             MaxRowsPerSecond = Int("--max-rows-per-second", 0, 0),
             JsonPolicy = policy,
             FailOnOrphans = orphans == "fail",
+            PropagateDeletes = deletes == "propagate",
+            MaxDeleteFraction = maxDeleteFraction,
             PepperEnv = values.GetValueOrDefault("--pepper-env", "ApiKeys__Pepper"),
             Samples = Int("--samples", 100, 0),
             ReportPath = values.GetValueOrDefault("--report", "migration-report.json"),

@@ -161,6 +161,15 @@ internal sealed class RowMapper
 
     public string RememberedKey => integerKey ? rememberedNumber.ToString(CultureInfo.InvariantCulture) : rememberedText!;
 
+    /// <summary>Whether the legacy key is an integer (then <see cref="RememberedNumber"/>, else <see cref="RememberedText"/>).</summary>
+    public bool IntegerKey => integerKey;
+
+    /// <summary>The key <see cref="RememberKey"/> noted, when it is an integer.</summary>
+    public long RememberedNumber => rememberedNumber;
+
+    /// <summary>The key <see cref="RememberKey"/> noted, when it is not an integer.</summary>
+    public string RememberedText => rememberedText!;
+
     /// <summary>True when a parent the row points to is missing in the legacy data.</summary>
     public bool IsOrphan(MySqlDataReader reader)
     {

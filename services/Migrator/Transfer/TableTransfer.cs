@@ -9,7 +9,7 @@ namespace Platform.Migrator.Transfer;
 /// <summary>Settings of one run shared by every table.</summary>
 internal sealed record TransferSettings(
     string SourceConnectionString, Guid Namespace, InvalidJsonPolicy JsonPolicy, ApiCredentialHash? Hasher,
-    int BatchSize, int MaxRowsPerSecond, bool FailOnOrphans);
+    int BatchSize, int MaxRowsPerSecond, bool FailOnOrphans, bool PropagateDeletes = true, double MaxDeleteFraction = 0.1);
 
 /// <summary>Progress of one table, read by the progress display.</summary>
 internal sealed class TableProgress(string name)
@@ -31,12 +31,15 @@ internal sealed class OrphanRowsException(string table, string key)
     : Exception($"{table} row {key} points to a missing parent (--orphans=fail). Use --orphans=skip to leave such rows out (they are reported).");
 
 /// <summary>The outcome of one table in one run.</summary>
-internal sealed record TableResult(string Name, string Target, long Copied, long Updated, long Orphans, long ZeroDates, long InvalidJson, IReadOnlyList<string> InvalidJsonRows, TimeSpan Elapsed, string? Skipped);
+internal sealed record TableResult(
+    string Name, string Target, long Copied, long Updated, long Deleted, long Orphans, long ZeroDates, long InvalidJson,
+    IReadOnlyList<string> InvalidJsonRows, TimeSpan Elapsed, string? Note);
 
 /// <summary>
 /// Moves one legacy table: new rows (keyset after the checkpoint) by binary COPY straight into the target, each
 /// batch committed with its checkpoint so a killed run resumes exactly after the last committed row; rows changed
-/// since the last run (<c>updatedAt</c>) go through a staging table and are upserted. Reads stream from MySQL
+/// since the last run (<c>updatedAt</c>) go through a staging table and are upserted; after a complete earlier pass,
+/// rows deleted in the legacy database since are deleted (<see cref="KeyLedger"/>). Reads stream from MySQL
 /// (unbuffered), so memory stays flat whatever the table's size.
 /// </summary>
 internal sealed class TableTransfer(TableMapping table, TargetDatabase target, TransferSettings settings, TableProgress progress)
@@ -47,7 +50,8 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
         await using var pg = await target.OpenAsync(ct);
         var columns = await TargetDatabase.ColumnsAsync(pg, table, ct);
         var stats = new MappingStats();
-        var cp = checkpoint ?? new Checkpoint(table.Name, null, false, null, null, 0, 0, 0, 0);
+        // a table's first run starts its key ledger; one migrated by a version before the ledger has none
+        var cp = checkpoint ?? new Checkpoint(table.Name, null, false, null, null, 0, 0, 0, 0, Ledger: true);
         cp = cp with { PassStarted = cp.PassStarted ?? sourceNow };
 
         await using var my = await OpenSourceAsync(settings.SourceConnectionString, ct);
@@ -97,7 +101,35 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
         };
         await TargetDatabase.SaveCheckpointAsync(pg, null, cp, ct);
         progress.Phase = "done";
-        return new TableResult(table.Name, table.Target, copied, updated, orphans, stats.ZeroDates, stats.InvalidJson, stats.InvalidJsonRows, clock.Elapsed, null);
+        return new TableResult(table.Name, table.Target, copied, updated, 0, orphans, stats.ZeroDates, stats.InvalidJson, stats.InvalidJsonRows, clock.Elapsed, null);
+    }
+
+    /// <summary>
+    /// After a complete earlier pass (<paramref name="checkpoint"/> as it was when the run started), deletes the rows
+    /// gone from the legacy database since (<see cref="KeyLedger"/>). Runs after every table's copy, one table at a
+    /// time, parents first: a parent's deletion cascades to its children, which two tables deleting at the same time
+    /// could deadlock on. The number of rows deleted, and a note when deletions are not followed.
+    /// </summary>
+    public async Task<(long Deleted, string? Note)> PropagateDeletesAsync(Checkpoint? checkpoint, CancellationToken ct)
+    {
+        if (checkpoint is not { BulkDone: true } || !KeyLedger.Supports(table, out _))
+        {
+            return (0, null);
+        }
+
+        if (!settings.PropagateDeletes)
+        {
+            return (0, "deletions in the legacy database not followed (--deletes keep)");
+        }
+
+        if (!checkpoint.Ledger)
+        {
+            return (0, "migrated by a version without a key ledger: rows deleted in the legacy database are not followed");
+        }
+
+        await using var pg = await target.OpenAsync(ct);
+        await using var my = await OpenSourceAsync(settings.SourceConnectionString, ct);
+        return (await KeyLedger.PropagateDeletesAsync(table, settings.Namespace, my, pg, settings.MaxDeleteFraction, ct), null);
     }
 
     private enum Stage
@@ -156,6 +188,8 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
         var writers = columns.Select(Writer).ToArray();
         var copySql = $"COPY {(stage == Stage.Direct ? table.Target : "stage")} ({string.Join(", ", columns.Select(c => Ident(c.Name)))}) FROM STDIN (FORMAT BINARY)";
         var throttle = settings.MaxRowsPerSecond > 0 ? Stopwatch.StartNew() : null;
+        // the keys written, for the ledger (an upserted table of aggregates has none: see KeyLedger.Supports)
+        var ledger = cp.Ledger && KeyLedger.Supports(table, out _) ? new KeyLedger.Batch() : null;
         long throttled = 0;
 
         var more = await reader.ReadAsync(ct);
@@ -182,6 +216,7 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
                     else
                     {
                         mapper.Map(reader, values);
+                        ledger?.Add(mapper);
                         // synchronous, typed writes: the importer buffers and flushes by itself, and per-value
                         // async calls and type resolution would cost more than the copy on a busy 2-core machine
                         importer.StartRow();
@@ -218,6 +253,11 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
                     await using var cmd = new NpgsqlCommand(sql, pg, tx);
                     await cmd.ExecuteNonQueryAsync(ct);
                 }
+            }
+
+            if (ledger is not null)
+            {
+                await ledger.WriteAsync(pg, tx, table.Name, ct);
             }
 
             rows += batch - batchOrphans;

@@ -8,7 +8,7 @@ namespace Platform.Migrator.Transfer;
 /// <summary>A table's migration state, kept in the target (schema <c>migrator</c>) so a killed run resumes.</summary>
 internal sealed record Checkpoint(
     string Name, string? LastKey, bool BulkDone, DateTime? SyncFrom, DateTime? PassStarted, long Rows,
-    long ZeroDates, long InvalidJson, long Orphans);
+    long ZeroDates, long InvalidJson, long Orphans, bool Ledger);
 
 /// <summary>
 /// The PostgreSQL side: the owners' schemas (their own migrations, applied as the owner role so the owner keeps
@@ -145,7 +145,7 @@ internal sealed class TargetDatabase(string connectionString)
                 name   text PRIMARY KEY,
                 value  text NOT NULL
             );
-            """;
+            """ + KeyLedger.StateSql;
         await using var conn = await OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -167,14 +167,18 @@ internal sealed class TargetDatabase(string connectionString)
 
         await using var conn = await OpenAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            "SELECT name, last_key, bulk_done, sync_from, pass_started, rows, zero_dates, invalid_json, orphans FROM migrator.checkpoints", conn);
+            """
+            SELECT name, last_key, bulk_done, sync_from, pass_started, rows, zero_dates, invalid_json, orphans,
+                   COALESCE((to_jsonb(c) ->> 'ledger')::boolean, false) -- state of a version before the ledger (plan, validate) has no column
+            FROM migrator.checkpoints c
+            """, conn);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             result[reader.GetString(0)] = new Checkpoint(
                 reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetBoolean(2),
                 reader.IsDBNull(3) ? null : reader.GetDateTime(3), reader.IsDBNull(4) ? null : reader.GetDateTime(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetBoolean(9));
         }
 
         return result;
@@ -183,12 +187,12 @@ internal sealed class TargetDatabase(string connectionString)
     public static async Task SaveCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Checkpoint cp, CancellationToken ct)
     {
         const string sql = """
-            INSERT INTO migrator.checkpoints (name, last_key, bulk_done, sync_from, pass_started, rows, zero_dates, invalid_json, orphans, updated_at)
-            VALUES (@name, @lastKey, @bulkDone, @syncFrom, @passStarted, @rows, @zeroDates, @invalidJson, @orphans, now())
+            INSERT INTO migrator.checkpoints (name, last_key, bulk_done, sync_from, pass_started, rows, zero_dates, invalid_json, orphans, ledger, updated_at)
+            VALUES (@name, @lastKey, @bulkDone, @syncFrom, @passStarted, @rows, @zeroDates, @invalidJson, @orphans, @ledger, now())
             ON CONFLICT (name) DO UPDATE SET last_key = excluded.last_key, bulk_done = excluded.bulk_done,
                 sync_from = excluded.sync_from, pass_started = excluded.pass_started, rows = excluded.rows,
                 zero_dates = excluded.zero_dates, invalid_json = excluded.invalid_json, orphans = excluded.orphans,
-                updated_at = now()
+                ledger = excluded.ledger, updated_at = now()
             """;
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         cmd.Parameters.AddWithValue("name", cp.Name);
@@ -200,6 +204,7 @@ internal sealed class TargetDatabase(string connectionString)
         cmd.Parameters.AddWithValue("zeroDates", cp.ZeroDates);
         cmd.Parameters.AddWithValue("invalidJson", cp.InvalidJson);
         cmd.Parameters.AddWithValue("orphans", cp.Orphans);
+        cmd.Parameters.AddWithValue("ledger", cp.Ledger);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
