@@ -33,11 +33,9 @@ PG_PORT="${PG_PORT:-55432}"
 BENCH_RPM=1000000
 export FLEET_APPS="${FLEET_APPS-admin chatbot gateway}"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-  printf '[bench] ERROR: %s\n' "$*" >&2
-  exit 1
-}
+# shellcheck source=deploy/bench/lib.sh
+. "$ROOT/deploy/bench/lib.sh"
+DEMO_CURL_TIMEOUT=30
 for v in CHUNKS QUERIES REQUESTS CONCURRENCY; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
 done
@@ -48,26 +46,10 @@ mkdir -p "$LOG_DIR"
 STAMP=$(date +%Y%m%d-%H%M%S)
 SUMMARY="$BENCH_DIR/chat-summary-$STAMP.txt"
 
-FLEET_STARTED=0
-RPM_TO_RESTORE=""
-DEMO_HEADERS=""
-demo_curl() { curl -sS --max-time 30 -H "@$DEMO_HEADERS" "$@"; }
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $RPM_TO_RESTORE ]]; then
-    if demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" \
-      -H 'Content-Type: application/json' --data "{\"settings\": $RPM_TO_RESTORE}"; then
-      log "demo organisation settings restored"
-    else
-      log "WARNING: could not restore the demo organisation's settings: PUT /api/v1/admin/organizations/$DEMO_ORG_ID {\"settings\": $RPM_TO_RESTORE}"
-    fi
-  fi
-  if ((FLEET_STARTED)); then
-    log "stopping the fleet (this script started it)"
-    "$ROOT/deploy/local/fleet.sh" stop >&2 || true
-  fi
-  [[ -z $DEMO_HEADERS ]] || rm -f "$DEMO_HEADERS"
+  bench_cleanup
   exit "$rc"
 }
 trap cleanup EXIT
@@ -96,35 +78,9 @@ fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. /chat through the gateway
-fleet_status=$("$ROOT/deploy/local/fleet.sh" status)
-if [[ $(grep -c 'running .*ready=200' <<<"$fleet_status") != "$(grep -c . <<<"$fleet_status")" ]]; then
-  log "the fleet is not (fully) running: starting it (stopped again at the end)"
-  FLEET_STARTED=1
-  CONFIGURATION=$CONFIGURATION "$ROOT/deploy/local/fleet.sh" start >"$LOG_DIR/chat-fleet.log" 2>&1 ||
-    { tail -n 30 "$LOG_DIR/chat-fleet.log" >&2; die "deploy/local/fleet.sh start failed"; }
-fi
-[[ -f $LOCAL_DIR/demo-key.env ]] || die "no $LOCAL_DIR/demo-key.env (deploy/local/fleet.sh start seeds it)"
-set -a
-# shellcheck disable=SC1091
-. "$LOCAL_DIR/demo-key.env"
-set +a
-DEMO_HEADERS=$(mktemp "$BENCH_DIR/.demo-key.XXXXXX")
-printf 'api-key: %s\napi-secret: %s\n' "$DEMO_API_KEY" "$DEMO_API_SECRET" >"$DEMO_HEADERS"
-
-org=$(demo_curl -f "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID") || die "GET the demo organisation through the gateway failed"
-settings=$(python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin).get("settings") or {}))' <<<"$org")
-raised=$(python3 -c 'import json, sys; s = json.loads(sys.argv[1]); s["requests_per_minute"] = int(sys.argv[2]); print(json.dumps(s))' "$settings" "$BENCH_RPM")
-demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" -H 'Content-Type: application/json' \
-  --data "{\"settings\": $raised}" || die "raising the demo organisation's rate limit failed"
-RPM_TO_RESTORE=$settings
-# the gateway caches a verified key with its organisation's limit for up to 60 s: wait until the new quota shows
-deadline=$((SECONDS + 75))
-while true; do
-  quota=$(demo_curl -o /dev/null -D - "$GATEWAY_URL/api/v1/chatbot/sessions?user_id=bench" | tr -d '\r' | sed -n 's/^[Rr]ate[Ll]imit-[Pp]olicy:.*q=\([0-9]*\).*/\1/p' | head -n 1)
-  [[ -z $quota || $quota == "$BENCH_RPM" ]] && break
-  ((SECONDS < deadline)) || die "the gateway still shows a quota of $quota a minute after 75 s (key cache)"
-  sleep 2
-done
+bench_fleet_up "$LOG_DIR/chat-fleet.log"
+bench_demo_key
+bench_raise_rate_limit "$BENCH_RPM" "$GATEWAY_URL/api/v1/chatbot/sessions?user_id=bench"
 
 # a knowledge base for the questions: one Markdown document, ingested synchronously or polled until ready
 doc=$(mktemp "$BENCH_DIR/.chat-doc.XXXXXX.md")

@@ -67,19 +67,9 @@ ROUTE=analyzer
 read -ra TARGETS <<<"${TARGETS:-direct nginx bare-yarp gateway}"
 START_SECONDS=$SECONDS
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-  printf '[bench] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-die_with_log() {
-  local msg=$1 file=$2
-  if [[ -s $file ]]; then
-    printf '[bench] ---- last lines of %s ----\n' "$file" >&2
-    tail -n 30 "$file" >&2
-  fi
-  die "$msg"
-}
+# shellcheck source=deploy/bench/lib.sh
+. "$HERE/lib.sh"
+DEMO_CURL_TIMEOUT=10
 
 [[ $(id -u) -eq 0 ]] || die "run as root (installs wrk and nginx with apt-get when missing)"
 for v in ROUNDS DURATION WARMUP PRIME THREADS BENCH_PORT_BASE; do
@@ -117,21 +107,6 @@ WEIGHT_TO_RESTORE=""
 GATEWAY_URL=""
 DEMO_HEADERS=""
 
-proc_alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [[ -n $state && $state != Z && $state != X ]]
-}
-stop_pid() {
-  local pid=$1 signal=${2:-TERM}
-  proc_alive "$pid" || return 0
-  kill "-$signal" "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do
-    proc_alive "$pid" || return 0
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 restore_policy_rc() {
   if ((POLICY_INSTALLED)); then
     if [[ -e $POLICY_BACKUP ]]; then mv -f "$POLICY_BACKUP" "$POLICY_RC"; else rm -f "$POLICY_RC"; fi
@@ -388,7 +363,6 @@ DEMO_API_SECRET=$(sed -n 's/^DEMO_API_SECRET=//p' "$LOCAL_DIR/demo-key.env")
 # curl reads the credentials from a file (mode 600), so they appear in no process list
 DEMO_HEADERS="$BENCH_DIR/demo-headers"
 (umask 077 && printf 'api-key: %s\napi-secret: %s\n' "$DEMO_API_KEY" "$DEMO_API_SECRET" >"$DEMO_HEADERS")
-demo_curl() { curl -sS --max-time 10 -H "@$DEMO_HEADERS" "$@"; }
 
 free_port
 GATEWAY_PORT=$FREE_PORT

@@ -58,20 +58,8 @@ GC_SERVER="${DOTNET_gcServer:-0}" # as deploy/local/fleet.sh runs the fleet
 # the apps the benchmark needs (deploy/local/fleet.sh starts, checks and stops only these); FLEET_APPS="" for all
 export FLEET_APPS="${FLEET_APPS-admin analyzer gateway}"
 START_SECONDS=$SECONDS
-
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-  printf '[bench] ERROR: %s\n' "$*" >&2
-  exit 1
-}
-die_with_log() {
-  local msg=$1 file=$2
-  if [[ -s $file ]]; then
-    printf '[bench] ---- last lines of %s ----\n' "$file" >&2
-    tail -n 30 "$file" >&2
-  fi
-  die "$msg"
-}
+# shellcheck source=deploy/bench/lib.sh
+. "$ROOT/deploy/bench/lib.sh"
 
 for v in N CONCURRENCY CEILING; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive number, got '${!v}'"
@@ -95,45 +83,14 @@ flock -n 8 || die "another deploy/bench/jobs.sh is running on $LOCAL_DIR"
 # ---------------------------------------------------------------------------------------------------------------
 # cleanup: everything started or changed here, in reverse order (the trap runs on every exit, including Ctrl-C)
 WORKER_PIDS=()
-FLEET_STARTED=0
-RPM_TO_RESTORE="" # the organisation's settings object as it was (JSON), when it was changed
-DEMO_HEADERS=""
-
-proc_alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [[ -n $state && $state != Z && $state != X ]]
-}
-
-stop_pid() {
-  local pid=$1
-  proc_alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do proc_alive "$pid" || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-demo_curl() { curl -sS --max-time 15 -H "@$DEMO_HEADERS" "$@"; }
 
 cleanup() {
-  local rc=$?
+  local rc=$? pid
   trap - EXIT INT TERM
-  if [[ -n $RPM_TO_RESTORE ]]; then
-    if demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" \
-      -H 'Content-Type: application/json' --data "{\"settings\": $RPM_TO_RESTORE}"; then
-      log "demo organisation settings restored: $RPM_TO_RESTORE"
-    else
-      log "WARNING: could not restore the demo organisation's settings; put them back with: PUT /api/v1/admin/organizations/$DEMO_ORG_ID {\"settings\": $RPM_TO_RESTORE}"
-    fi
-  fi
-  local pid
+  bench_restore_rate_limit # through the gateway, before anything stops
   for pid in "${WORKER_PIDS[@]}"; do stop_pid "$pid"; done
   ((${#WORKER_PIDS[@]} == 0)) || log "stopped ${#WORKER_PIDS[@]} extra worker(s)"
-  if ((FLEET_STARTED)); then
-    log "stopping the fleet (this script started it)"
-    "$ROOT/deploy/local/fleet.sh" stop >&2 || true
-  fi
-  [[ -z $DEMO_HEADERS ]] || rm -f "$DEMO_HEADERS"
+  bench_cleanup
   exit "$rc"
 }
 trap cleanup EXIT
@@ -148,23 +105,8 @@ if [[ ${NO_INFRA:-0} != 1 ]]; then
 fi
 [[ -f $LOCAL_DIR/secrets.env ]] || die "no $LOCAL_DIR/secrets.env: run deploy/local/up.sh"
 
-fleet_status=$("$ROOT/deploy/local/fleet.sh" status)
-if [[ $(grep -c 'running .*ready=200' <<<"$fleet_status") != "$(grep -c . <<<"$fleet_status")" ]]; then
-  log "the fleet is not (fully) running: starting it (CONFIGURATION=$CONFIGURATION deploy/local/fleet.sh start; stopped again at the end)"
-  FLEET_STARTED=1
-  CONFIGURATION=$CONFIGURATION "$ROOT/deploy/local/fleet.sh" start >"$LOG_DIR/jobs-fleet.log" 2>&1 ||
-    die_with_log "deploy/local/fleet.sh start failed" "$LOG_DIR/jobs-fleet.log"
-else
-  log "the fleet is running (left running at the end)"
-fi
-[[ -f $LOCAL_DIR/demo-key.env ]] || die "no $LOCAL_DIR/demo-key.env (deploy/local/fleet.sh start seeds it)"
-set -a
-# shellcheck disable=SC1091
-. "$LOCAL_DIR/demo-key.env"
-set +a
-[[ -n ${DEMO_API_KEY:-} && -n ${DEMO_API_SECRET:-} && -n ${DEMO_ORG_ID:-} ]] || die "$LOCAL_DIR/demo-key.env lacks DEMO_API_KEY, DEMO_API_SECRET or DEMO_ORG_ID"
-DEMO_HEADERS=$(mktemp "$BENCH_DIR/.demo-key.XXXXXX")
-printf 'api-key: %s\napi-secret: %s\n' "$DEMO_API_KEY" "$DEMO_API_SECRET" >"$DEMO_HEADERS"
+bench_fleet_up "$LOG_DIR/jobs-fleet.log"
+bench_demo_key
 
 # ---------------------------------------------------------------------------------------------------------------
 # extra workers, with the environment deploy/local/fleet.sh gives the fleet
@@ -204,28 +146,7 @@ done
 
 # ---------------------------------------------------------------------------------------------------------------
 # the demo organisation's rate limit, raised for the run (restored on exit)
-org=$(demo_curl -f "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID") ||
-  die "GET /api/v1/admin/organizations/$DEMO_ORG_ID through the gateway failed"
-settings=$(python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin).get("settings") or {}))' <<<"$org")
-raised=$(python3 -c 'import json, sys; s = json.loads(sys.argv[1]); s["requests_per_minute"] = int(sys.argv[2]); print(json.dumps(s))' "$settings" "$BENCH_RPM")
-demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" -H 'Content-Type: application/json' \
-  --data "{\"settings\": $raised}" || die "PUT /api/v1/admin/organizations/$DEMO_ORG_ID failed"
-RPM_TO_RESTORE=$settings
-log "demo organisation requests_per_minute -> $BENCH_RPM (was: $settings; restored on exit)"
-# the gateway caches a verified key with its organisation's limit for up to 60 s: wait until the new quota shows
-probe="$GATEWAY_URL/api/v1/analyzer/jobs/00000000-0000-0000-0000-000000000000"
-deadline=$((SECONDS + 75))
-while true; do
-  quota=$(demo_curl -o /dev/null -D - "$probe" | tr -d '\r' | sed -n 's/^[Rr]ate[Ll]imit-[Pp]olicy:.*q=\([0-9]*\).*/\1/p' | head -n 1)
-  [[ $quota == "$BENCH_RPM" ]] && break
-  if [[ -z $quota ]]; then
-    log "NOTE: the gateway sends no RateLimit-Policy header; going on without waiting for the new limit"
-    break
-  fi
-  ((SECONDS < deadline)) || die "the gateway still shows a quota of $quota a minute after 75 s (key cache)"
-  sleep 2
-done
-log "gateway quota for the demo key: ${quota:-unknown} requests a minute"
+bench_raise_rate_limit "$BENCH_RPM" "$GATEWAY_URL/api/v1/analyzer/jobs/00000000-0000-0000-0000-000000000000"
 
 # ---------------------------------------------------------------------------------------------------------------
 # warm-up: fresh processes spend their first seconds in the JIT, loading the tokenizer's vocabulary and opening
