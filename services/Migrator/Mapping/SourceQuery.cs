@@ -49,11 +49,14 @@ internal static class SourceQuery
     /// <summary>FROM clause: the table (or the mapping's SELECT) as <c>c</c>, joined to its parents and theirs.</summary>
     public static string From(TableMapping table)
     {
-        var sb = new StringBuilder(" FROM ");
-        sb.Append(table.SourceSql is null ? Quote(table.Source) : "(" + table.SourceSql + ")").Append(" c");
+        var sb = new StringBuilder(FromTable(table));
         AppendJoins(sb, table, "c", "p", 0);
         return sb.ToString();
     }
+
+    /// <summary>FROM clause without the parents: the table (or the mapping's SELECT) as <c>c</c>.</summary>
+    public static string FromTable(TableMapping table) =>
+        " FROM " + (table.SourceSql is null ? Quote(table.Source) : "(" + table.SourceSql + ")") + " c";
 
     private static void AppendJoins(StringBuilder sb, TableMapping table, string child, string prefix, int depth)
     {

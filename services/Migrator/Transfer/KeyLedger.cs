@@ -122,7 +122,7 @@ internal static class KeyLedger
 
         ranges = Merge(ranges);
         var key = "c." + SourceQuery.Quote(table.Key);
-        await using var select = new MySqlCommand($"SELECT {key}{SourceFrom(table)} WHERE {key} BETWEEN @lo AND @hi ORDER BY {key}", my);
+        await using var select = new MySqlCommand($"SELECT {key}{SourceQuery.FromTable(table)} WHERE {key} BETWEEN @lo AND @hi ORDER BY {key}", my);
         select.Parameters.AddWithValue("@lo", ranges[0].Lo);
         select.Parameters.AddWithValue("@hi", ranges[^1].Hi);
         await using var legacy = await select.ExecuteReaderAsync(ct);
@@ -187,7 +187,7 @@ internal static class KeyLedger
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var select = new MySqlCommand($"SELECT c.{SourceQuery.Quote(table.Key)}{SourceFrom(table)}", my))
+        await using (var select = new MySqlCommand($"SELECT c.{SourceQuery.Quote(table.Key)}{SourceQuery.FromTable(table)}", my))
         await using (var legacy = await select.ExecuteReaderAsync(ct))
         await using (var importer = await pg.BeginBinaryImportAsync("COPY legacy_keys (key) FROM STDIN (FORMAT BINARY)", ct))
         {
@@ -225,9 +225,6 @@ internal static class KeyLedger
         var remaining = (long)(await count.ExecuteScalarAsync(ct))!;
         return (gone, remaining + gone.Count);
     }
-
-    private static string SourceFrom(TableMapping table) =>
-        " FROM " + (table.SourceSql is null ? SourceQuery.Quote(table.Source) : "(" + table.SourceSql + ")") + " c";
 
     /// <summary>Sorted ranges with overlapping and adjacent ones joined.</summary>
     internal static List<(long Lo, long Hi)> Merge(List<(long Lo, long Hi)> sorted)

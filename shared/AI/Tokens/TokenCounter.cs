@@ -67,10 +67,10 @@ public sealed class TokenCounter
     /// <summary>The tiktoken encoding in use (<c>o200k_base</c> or <c>cl100k_base</c>).</summary>
     public string EncodingName { get; }
 
-    /// <summary>The counter for <paramref name="model"/> (a model or Azure deployment name; null means unknown).</summary>
     /// <summary>A counter of its own (with an empty segment cache) for <paramref name="model"/>; for tests.</summary>
     internal static TokenCounter CreateUnshared(string? model) => new(EncodingFor(model));
 
+    /// <summary>The counter for <paramref name="model"/> (a model or Azure deployment name; null means unknown).</summary>
     public static TokenCounter ForModel(string? model)
     {
         var encoding = EncodingFor(model);
