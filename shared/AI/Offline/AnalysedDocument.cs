@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Platform.AI.Text;
@@ -23,7 +24,7 @@ internal sealed record DocSentence(int Index, string Text, int PassageIndex, IRe
 internal sealed class AnalysedDocument
 {
     private const int CacheSize = 16;
-    private static readonly List<(string Key, AnalysedDocument Document)> Cache = [];
+    private static readonly List<(bool FromPassages, string Source, AnalysedDocument Document)> Cache = [];
     private static readonly Lock CacheGate = new();
 
     private readonly Lazy<Bm25Index> passageIndex;
@@ -31,8 +32,11 @@ internal sealed class AnalysedDocument
     private readonly Lazy<double[]> centrality;
     private readonly ConcurrentDictionary<Regex, Found[][]> found = new();
     private readonly Lazy<IReadOnlyList<string>[]> figures;
+    private readonly Lazy<IReadOnlyList<string>[]> figuresBesidesYears;
+    private readonly Lazy<bool[]> hasFigure;
     private readonly Lazy<SentenceSearch> sentenceSearch;
     private readonly ConcurrentDictionary<int, IReadOnlyList<string>> passageFigures = new();
+    private readonly ConcurrentDictionary<string, object> findings = new(StringComparer.Ordinal);
 
     private AnalysedDocument(IReadOnlyList<Passage> passages, bool hasLocations)
     {
@@ -41,7 +45,7 @@ internal sealed class AnalysedDocument
         var sentences = new List<DocSentence>();
         foreach (var passage in passages)
         {
-            WordCount += WordTokenizer.WordSpans(passage.Text).Count();
+            WordCount += WordTokenizer.CountWords(passage.Text);
             if (passage.IsHeading)
             {
                 continue;
@@ -50,21 +54,24 @@ internal sealed class AnalysedDocument
             foreach (var s in SentenceSplitter.Split(passage.Text))
             {
                 var text = Patterns.BulletPrefix().Replace(s.Text, string.Empty);
-                var words = WordTokenizer.WordSpans(text).Count();
-                sentences.Add(new DocSentence(sentences.Count, text, passage.Index, WordTokenizer.Terms(text), words));
+                var words = WordTokenizer.CountWords(text);
+
+                // A sentence has at most as many terms as words: the list never grows.
+                sentences.Add(new DocSentence(sentences.Count, text, passage.Index, WordTokenizer.Terms(text, capacity: words), words));
             }
         }
 
         Sentences = sentences;
-        Text = string.Join("\n\n", passages.Select(p => p.Text));
         PageCount = passages.Max(p => p.Page);
         Headings = [.. passages.Where(p => p.IsHeading).Select(p => p.Text)];
 
         // Passages are searched with their section title, so "budget" finds the paragraphs under "Budget".
-        passageIndex = new(() => new Bm25Index(Passages.Select(p => p.IsHeading || p.Section is null ? p.Text : p.Section + "\n" + p.Text)));
-        keyPhrases = new(() => Rake.Extract(Text, top: 12));
+        passageIndex = new(() => new Bm25Index(Passages.Select(SearchTerms)));
+        keyPhrases = new(() => Rake.Extract(Passages.Select(p => p.Text).ToList(), top: 12));
         centrality = new(() => TextRank.Rank([.. Sentences.Select(s => s.Terms)]));
-        figures = new(() => [.. Sentences.Select(s => (IReadOnlyList<string>)Patterns.Figures(regex => MatchesIn(s, regex)))]);
+        figures = new(() => [.. Sentences.Select(s => (IReadOnlyList<string>)Patterns.Figures((Document: this, Sentence: s), static (regex, x) => x.Document.MatchesIn(x.Sentence, regex)))]);
+        figuresBesidesYears = new(() => [.. Sentences.Select(s => WithoutYears(FiguresOf(s)))]);
+        hasFigure = new(() => [.. Sentences.Select(s => Is(s, Patterns.Money()) || Is(s, Patterns.Percent()) || Is(s, Patterns.Count()) || Is(s, Patterns.Duration()))]);
         sentenceSearch = new(() => new SentenceSearch([.. Sentences.Select(s => s.Text)]));
     }
 
@@ -74,8 +81,6 @@ internal sealed class AnalysedDocument
 
     /// <summary>Whether pages or paragraphs came from the caller (else paragraphs were counted here).</summary>
     public bool HasLocations { get; }
-
-    public string Text { get; }
 
     public int WordCount { get; }
 
@@ -109,6 +114,9 @@ internal sealed class AnalysedDocument
     /// <summary>The figures the sentence states (see <see cref="Patterns.Figures(string)"/>).</summary>
     public IReadOnlyList<string> FiguresOf(DocSentence sentence) => figures.Value[sentence.Index];
 
+    /// <summary>The figures the sentence states other than a bare year ("2024"), in the order of <see cref="FiguresOf"/>.</summary>
+    public IReadOnlyList<string> FiguresBesidesYears(DocSentence sentence) => figuresBesidesYears.Value[sentence.Index];
+
     /// <summary>
     /// The figures a passage states, read with its line breaks as spaces (as it is quoted): see
     /// <see cref="Patterns.Figures(string)"/>; each passage is read once, whichever prompt asks first.
@@ -116,9 +124,16 @@ internal sealed class AnalysedDocument
     public IReadOnlyList<string> FiguresOfPassage(int passageIndex) =>
         passageFigures.GetOrAdd(passageIndex, static (i, doc) => Patterns.Figures(doc.Passages[i].Text.Replace('\n', ' ')), this);
 
+    /// <summary>
+    /// A finding derived from the document alone (P2, P4 and P5 share the checklist, risks and strengths), computed once
+    /// per name whichever prompt asks first. Prompts share it concurrently, so it must not be changed.
+    /// </summary>
+    public T Finding<T>(string name, Func<AnalysedDocument, T> compute)
+        where T : class =>
+        (T)findings.GetOrAdd(name, static (_, arg) => arg.Compute(arg.Document), (Document: this, Compute: compute));
+
     /// <summary>Whether the sentence states a figure other than a bare year.</summary>
-    public bool HasFigure(DocSentence sentence) =>
-        Is(sentence, Patterns.Money()) || Is(sentence, Patterns.Percent()) || Is(sentence, Patterns.Count()) || Is(sentence, Patterns.Duration());
+    public bool HasFigure(DocSentence sentence) => hasFigure.Value[sentence.Index];
 
     /// <summary>
     /// Reads <paramref name="document"/>, or <paramref name="passagesJson"/> (a JSON array of {text, page, paragraph})
@@ -126,12 +141,13 @@ internal sealed class AnalysedDocument
     /// </summary>
     public static AnalysedDocument Get(string document, string? passagesJson)
     {
-        var key = passagesJson is { Length: > 0 } ? "P\u0000" + passagesJson : "D\u0000" + document;
+        // Keyed by the text itself (no concatenated key: that copied the whole document on every prompt).
+        var (fromPassages, source) = passagesJson is { Length: > 0 } json ? (true, json) : (false, document);
         lock (CacheGate)
         {
-            foreach (var (k, d) in Cache)
+            foreach (var (p, s, d) in Cache)
             {
-                if (k.Length == key.Length && string.Equals(k, key, StringComparison.Ordinal))
+                if (p == fromPassages && string.Equals(s, source, StringComparison.Ordinal))
                 {
                     return d;
                 }
@@ -142,7 +158,7 @@ internal sealed class AnalysedDocument
         var analysed = passages is { Count: > 0 } ? Build(passages, hasLocations: true) : Build(SplitParagraphs(document), hasLocations: false);
         lock (CacheGate)
         {
-            Cache.Insert(0, (key, analysed));
+            Cache.Insert(0, (fromPassages, source, analysed));
             if (Cache.Count > CacheSize)
             {
                 Cache.RemoveAt(Cache.Count - 1);
@@ -155,16 +171,25 @@ internal sealed class AnalysedDocument
     private Found[][] Search(Regex regex) => sentenceSearch.Value.Search(regex);
 
     /// <summary>Where a passage is, for citations: "page 3, paragraph 2" or "paragraph 14", with its section.</summary>
-    public string Location(int passageIndex)
-    {
-        var p = Passages[passageIndex];
-        var where = p.Page is { } page
-            ? string.Create(CultureInfo.InvariantCulture, $"page {page}, paragraph {p.Paragraph}")
-            : string.Create(CultureInfo.InvariantCulture, $"paragraph {p.Paragraph}");
-        return p.Section is { Length: > 0 } section && !p.IsHeading ? $"{where}, section \u201C{section}\u201D" : where;
-    }
+    public string Location(int passageIndex) => AppendLocation(new StringBuilder(), passageIndex).ToString();
 
     public string Location(DocSentence sentence) => Location(sentence.PassageIndex);
+
+    /// <summary>Appends <see cref="Location(int)"/> to <paramref name="sb"/>, without making a string of it.</summary>
+    public StringBuilder AppendLocation(StringBuilder sb, int passageIndex)
+    {
+        var p = Passages[passageIndex];
+        if (p.Page is { } page)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"page {page}, paragraph {p.Paragraph}");
+        }
+        else
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"paragraph {p.Paragraph}");
+        }
+
+        return p.Section is { Length: > 0 } section && !p.IsHeading ? sb.Append(", section \u201C").Append(section).Append('\u201D') : sb;
+    }
 
     private static AnalysedDocument Build(List<(string Text, int? Page, int Paragraph)> raw, bool hasLocations)
     {
@@ -199,10 +224,32 @@ internal sealed class AnalysedDocument
         return new AnalysedDocument(passages, hasLocations);
     }
 
+    /// <summary>
+    /// The terms a passage is found by: its section title's, then its own (the terms of the two joined by a line break,
+    /// since no word spans one, without making that string).
+    /// </summary>
+    private static IReadOnlyList<string> SearchTerms(Passage passage)
+    {
+        var terms = new List<string>();
+        if (!passage.IsHeading && passage.Section is not null)
+        {
+            WordTokenizer.AddTerms(passage.Section, terms);
+        }
+
+        WordTokenizer.AddTerms(passage.Text, terms);
+        return terms;
+    }
+
+    private static IReadOnlyList<string> WithoutYears(IReadOnlyList<string> figures)
+    {
+        static bool IsYear(string figure) => figure.Length <= 4 && Patterns.Year().IsMatch(figure);
+        return figures.Any(IsYear) ? [.. figures.Where(f => !IsYear(f))] : figures;
+    }
+
     private static bool IsHeading(string text) =>
         !text.Contains('\n', StringComparison.Ordinal) && text.Length <= 100
         && (text.StartsWith('#') || SentenceSplitter.IsTitleLike(text))
-        && WordTokenizer.WordSpans(text).Count() <= 12;
+        && WordTokenizer.CountWords(text) <= 12;
 
     /// <summary>Paragraphs split on blank lines; a form feed starts a new page.</summary>
     private static List<(string Text, int? Page, int Paragraph)> SplitParagraphs(string document)
@@ -212,6 +259,7 @@ internal sealed class AnalysedDocument
         var pages = normalised.Split('\f');
         var paged = pages.Length > 1;
         var paragraph = 0;
+        var blocks = new List<string>();
         for (var p = 0; p < pages.Length; p++)
         {
             if (paged)
@@ -219,7 +267,9 @@ internal sealed class AnalysedDocument
                 paragraph = 0;
             }
 
-            foreach (var block in SplitBlocks(pages[p]))
+            blocks.Clear();
+            SplitBlocks(pages[p], blocks);
+            foreach (var block in blocks)
             {
                 paragraph++;
                 result.Add((block, paged ? p + 1 : null, paragraph));
@@ -229,17 +279,21 @@ internal sealed class AnalysedDocument
         return result;
     }
 
-    private static IEnumerable<string> SplitBlocks(string text)
+    /// <summary>
+    /// Adds the paragraphs of <paramref name="text"/> to <paramref name="blocks"/>: lines end-trimmed, split on blank
+    /// lines. Lines are read as ranges of the text, so each paragraph is the only string made.
+    /// </summary>
+    private static void SplitBlocks(string text, List<string> blocks)
     {
-        var lines = text.Split('\n');
-        var current = new List<string>();
-        foreach (var line in lines)
+        var current = new List<Range>();
+        foreach (var range in text.AsSpan().Split('\n'))
         {
-            if (line.Trim().Length == 0)
+            var line = text.AsSpan(range);
+            if (line.IsWhiteSpace())
             {
                 if (current.Count > 0)
                 {
-                    yield return string.Join('\n', current);
+                    blocks.Add(Join(text, current));
                     current.Clear();
                 }
 
@@ -249,17 +303,44 @@ internal sealed class AnalysedDocument
             // A heading line glued to its paragraph still becomes a passage of its own.
             if (current.Count == 0 && line.TrimStart().StartsWith('#'))
             {
-                yield return line.Trim();
+                blocks.Add(line.Trim().ToString());
                 continue;
             }
 
-            current.Add(line.TrimEnd());
+            var start = range.Start.GetOffset(text.Length);
+            current.Add(start..(start + line.TrimEnd().Length));
         }
 
         if (current.Count > 0)
         {
-            yield return string.Join('\n', current);
+            blocks.Add(Join(text, current));
         }
+    }
+
+    /// <summary>The given ranges of <paramref name="text"/> joined by line breaks.</summary>
+    private static string Join(string text, List<Range> lines)
+    {
+        var length = lines.Count - 1;
+        foreach (var line in lines)
+        {
+            length += line.GetOffsetAndLength(text.Length).Length;
+        }
+
+        return string.Create(length, (text, lines), static (destination, state) =>
+        {
+            var at = 0;
+            for (var i = 0; i < state.lines.Count; i++)
+            {
+                if (i > 0)
+                {
+                    destination[at++] = '\n';
+                }
+
+                var part = state.text.AsSpan(state.lines[i]);
+                part.CopyTo(destination[at..]);
+                at += part.Length;
+            }
+        });
     }
 
     private static List<(string Text, int? Page, int Paragraph)>? ParsePassages(string json)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using Platform.AI.Text;
@@ -8,6 +9,8 @@ namespace Platform.AI.Offline;
 /// <summary>Dispatches an offline prompt to its analysis and writes the Markdown answer.</summary>
 internal static partial class OfflineEngine
 {
+    private const string DisclaimerParagraph = OfflineChatClient.Disclaimer + "\n\n";
+
     private static readonly string[] DocumentNames = ["document", "proposal", "proposal_text", "text", "content", "context", "input"];
 
     private static readonly HashSet<string> NotDocuments = new(StringComparer.OrdinalIgnoreCase)
@@ -54,18 +57,18 @@ internal static partial class OfflineEngine
         };
     }
 
-    internal static string Disclaimer() => OfflineChatClient.Disclaimer + "\n\n";
+    internal static string Disclaimer() => DisclaimerParagraph;
 
     // ---- P1: summary, goals, key figures, structure ----
 
     private static string Summary(AnalysedDocument doc)
     {
-        var sb = new StringBuilder(Disclaimer());
+        var sb = AnswerBuilder.Rent().Append(Disclaimer());
         sb.AppendLine("## Summary");
         sb.AppendLine(Invariant($"The {SummarySize(doc)} most central sentences of the document (TextRank), in reading order:"));
         foreach (var s in TopSentences(doc, SummarySize(doc)))
         {
-            sb.Append("- ").AppendLine(Cite(doc, s));
+            sb.Append("- ").AppendCite(doc, s).AppendLine();
         }
 
         var goals = Goals(doc);
@@ -77,14 +80,14 @@ internal static partial class OfflineEngine
 
         foreach (var s in goals)
         {
-            sb.Append("- ").AppendLine(Cite(doc, s));
+            sb.Append("- ").AppendCite(doc, s).AppendLine();
         }
 
         sb.AppendLine().AppendLine("## Key figures");
         AppendKeyFigures(sb, doc);
         sb.AppendLine().AppendLine("## Document at a glance");
         AppendStructure(sb, doc);
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
     internal static int SummarySize(AnalysedDocument doc) => Math.Clamp((int)Math.Round(doc.Sentences.Count / 35.0), 3, 8);
@@ -118,7 +121,7 @@ internal static partial class OfflineEngine
             }
 
             var section = doc.Passages[s.PassageIndex].Section ?? string.Empty;
-            if (perSection.GetValueOrDefault(section) >= 2 || chosen.Any(c => Overlap(c, s) >= 0.5))
+            if (perSection.GetValueOrDefault(section) >= 2 || Repeats(chosen, s, 0.5))
             {
                 continue;
             }
@@ -154,7 +157,7 @@ internal static partial class OfflineEngine
         foreach (var s in totals)
         {
             sb.Append("- Total stated: ").Append(FirstAmount(s))
-                .Append(" \u2014 ").AppendLine(Cite(doc, s, 220));
+                .Append(" \u2014 ").AppendCite(doc, s, 220).AppendLine();
             any = true;
         }
 
@@ -162,7 +165,7 @@ internal static partial class OfflineEngine
         var amounts = Occurrences(doc, Patterns.Money()).Where(o => !totalValues.Contains(o.Value)).Take(8).ToList();
         if (amounts.Count > 0)
         {
-            sb.Append("- Amounts: ").AppendLine(string.Join("; ", amounts.Select(a => $"{a.Value} ({doc.Location(a.First)})")));
+            sb.Append("- Amounts: ").AppendWithLocations(doc, amounts).AppendLine();
             any = true;
         }
 
@@ -185,7 +188,7 @@ internal static partial class OfflineEngine
         var counts = Occurrences(doc, Patterns.Count()).Take(8).ToList();
         if (counts.Count > 0)
         {
-            sb.Append("- People and things counted: ").AppendLine(string.Join("; ", counts.Select(c => $"{c.Value} ({doc.Location(c.First)})")));
+            sb.Append("- People and things counted: ").AppendWithLocations(doc, counts).AppendLine();
             any = true;
         }
 
@@ -222,7 +225,18 @@ internal static partial class OfflineEngine
 
         if (doc.KeyPhrases.Count > 0)
         {
-            sb.Append("- Key terms (RAKE): ").AppendLine(string.Join(", ", doc.KeyPhrases.Take(10).Select(k => k.Frequency > 1 ? Invariant($"{k.Phrase} (\u00D7{k.Frequency})") : k.Phrase)));
+            sb.Append("- Key terms (RAKE): ");
+            for (var i = 0; i < Math.Min(10, doc.KeyPhrases.Count); i++)
+            {
+                var (phrase, frequency) = (doc.KeyPhrases[i].Phrase, doc.KeyPhrases[i].Frequency);
+                sb.Append(i > 0 ? ", " : string.Empty).Append(phrase);
+                if (frequency > 1)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $" (\u00D7{frequency})");
+                }
+            }
+
+            sb.AppendLine();
         }
     }
 
@@ -230,7 +244,7 @@ internal static partial class OfflineEngine
 
     private static string Followup(AnalysedDocument doc, string question)
     {
-        var sb = new StringBuilder(OfflineChatClient.Disclaimer).AppendLine();
+        var sb = AnswerBuilder.Rent().Append(OfflineChatClient.Disclaimer).AppendLine();
         sb.AppendLine("The passages of the document that best match the question (BM25 ranking), quoted with their location.").AppendLine();
         sb.Append("**Question:** ").AppendLine(question.Trim()).AppendLine();
 
@@ -249,12 +263,12 @@ internal static partial class OfflineEngine
             sb.AppendLine("No passage of the document shares a term with the question. What the document is mainly about:");
             foreach (var s in TopSentences(doc, 3))
             {
-                sb.Append("- ").AppendLine(Cite(doc, s));
+                sb.Append("- ").AppendCite(doc, s).AppendLine();
             }
 
             sb.AppendLine();
             AppendStructure(sb, doc);
-            return sb.ToString();
+            return AnswerBuilder.ToStringAndReturn(sb);
         }
 
         // The single best sentence: from the top passages, by BM25 over their sentences.
@@ -284,7 +298,8 @@ internal static partial class OfflineEngine
             sb.AppendLine().Append("## Figures in these passages").AppendLine().AppendLine(string.Join("; ", figures));
         }
 
-        var matched = queryTerms.Distinct().Where(t => hits.Any(h => WordTokenizer.Terms(doc.Passages[h.Index].Text).Contains(t))).ToList();
+        var hitTerms = hits.Select(h => WordTokenizer.Terms(doc.Passages[h.Index].Text)).ToList();
+        var matched = queryTerms.Distinct().Where(t => hitTerms.Any(terms => terms.Contains(t))).ToList();
         var terms = Rake.Extract(string.Join("\n", hits.Select(h => doc.Passages[h.Index].Text)), top: 6, minFrequency: 1);
         sb.AppendLine().AppendLine("## Key terms");
         if (matched.Count > 0)
@@ -303,7 +318,7 @@ internal static partial class OfflineEngine
             sb.Append("- In the passages: ").AppendLine(string.Join(", ", terms.Select(t => t.Phrase)));
         }
 
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
     private static Regex? AnswerKind(string question) =>
@@ -317,11 +332,11 @@ internal static partial class OfflineEngine
 
     private static string Generic(AnalysedDocument doc, IReadOnlyList<(string Name, string Text)> references)
     {
-        var sb = new StringBuilder(Disclaimer());
+        var sb = AnswerBuilder.Rent().Append(Disclaimer());
         sb.AppendLine("## Summary");
         foreach (var s in TopSentences(doc, SummarySize(doc)))
         {
-            sb.Append("- ").AppendLine(Cite(doc, s));
+            sb.Append("- ").AppendCite(doc, s).AppendLine();
         }
 
         foreach (var (name, text) in references)
@@ -346,25 +361,43 @@ internal static partial class OfflineEngine
 
         sb.AppendLine().AppendLine("## Document at a glance");
         AppendStructure(sb, doc);
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
     // ---- Helpers ----
 
-    internal static string Cite(AnalysedDocument doc, DocSentence s, int max = 360) => $"{Quote(s.Text, max)} ({doc.Location(s)})";
+    // The Append forms write a citation, quote or location straight into the answer, without the strings in between;
+    // the string forms are made from them.
+    internal static string Cite(AnalysedDocument doc, DocSentence s, int max = 360) => new StringBuilder().AppendCite(doc, s, max).ToString();
 
-    internal static string Quote(string text, int max = 360) => "\u201C" + Truncate(text.Trim(), max) + "\u201D";
+    internal static string Quote(string text, int max = 360) => new StringBuilder().AppendQuote(text, max).ToString();
 
-    internal static string Truncate(string text, int max)
+    /// <summary>Appends <see cref="Cite"/>.</summary>
+    internal static StringBuilder AppendCite(this StringBuilder sb, AnalysedDocument doc, DocSentence s, int max = 360) =>
+        sb.AppendQuote(s.Text, max).Append(" (").AppendLocation(doc, s.PassageIndex).Append(')');
+
+    /// <summary>Appends <see cref="AnalysedDocument.Location(int)"/>.</summary>
+    internal static StringBuilder AppendLocation(this StringBuilder sb, AnalysedDocument doc, int passageIndex) =>
+        doc.AppendLocation(sb, passageIndex);
+
+    /// <summary>Appends <see cref="Quote"/>.</summary>
+    internal static StringBuilder AppendQuote(this StringBuilder sb, ReadOnlySpan<char> text, int max = 360) =>
+        sb.Append('\u201C').AppendTruncated(text.Trim(), max).Append('\u201D');
+
+    /// <summary>Appends <see cref="Truncate"/>.</summary>
+    internal static StringBuilder AppendTruncated(this StringBuilder sb, ReadOnlySpan<char> text, int max)
     {
         if (text.Length <= max)
         {
-            return text;
+            return sb.Append(text);
         }
 
-        var cut = text.LastIndexOf(' ', max - 1);
-        return text[..(cut > max / 2 ? cut : max)].TrimEnd(',', ';', ':') + "\u2026";
+        var cut = text[..max].LastIndexOf(' ');
+        return sb.Append(text[..(cut > max / 2 ? cut : max)].TrimEnd(",;:")).Append('\u2026');
     }
+
+    internal static string Truncate(string text, int max) =>
+        text.Length <= max ? text : new StringBuilder(max + 1).AppendTruncated(text, max).ToString();
 
     /// <summary>Up to <paramref name="max"/> characters of a passage, around <paramref name="focus"/> when given.</summary>
     private static string Excerpt(string passage, string? focus, int max)
@@ -396,13 +429,27 @@ internal static partial class OfflineEngine
                 break;
             }
 
-            if (chosen.All(c => c.Index != s.Index && Overlap(c, s) < 0.7))
+            if (!Repeats(chosen, s, 0.7))
             {
                 chosen.Add(s);
             }
         }
 
         return chosen;
+    }
+
+    /// <summary>Whether <paramref name="s"/> is one of <paramref name="chosen"/> or shares at least <paramref name="threshold"/> of its terms with one.</summary>
+    internal static bool Repeats(List<DocSentence> chosen, DocSentence s, double threshold)
+    {
+        foreach (var c in chosen)
+        {
+            if (c.Index == s.Index || Overlap(c, s) >= threshold)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How much of the shorter term list the other shares (0..1), counting distinct terms.</summary>
@@ -414,9 +461,24 @@ internal static partial class OfflineEngine
     /// <summary>Distinct terms in ordinal order.</summary>
     internal static string[] TermSet(IReadOnlyList<string> terms)
     {
-        var set = terms.Distinct(StringComparer.Ordinal).ToArray();
-        Array.Sort(set, StringComparer.Ordinal);
-        return set;
+        // Sorted first, so duplicates are neighbours and drop out in one pass (no hash set per sentence).
+        var set = new string[terms.Count];
+        for (var i = 0; i < set.Length; i++)
+        {
+            set[i] = terms[i];
+        }
+
+        Array.Sort(set, string.CompareOrdinal);
+        var distinct = 0;
+        foreach (var term in set)
+        {
+            if (distinct == 0 || !string.Equals(set[distinct - 1], term, StringComparison.Ordinal))
+            {
+                set[distinct++] = term;
+            }
+        }
+
+        return distinct == set.Length ? set : set[..distinct];
     }
 
     private static double Overlap(string[] a, string[] b)
@@ -453,26 +515,40 @@ internal static partial class OfflineEngine
     /// <summary>Each distinct match of <paramref name="regex"/>, with its first sentence and count, in reading order.</summary>
     internal static List<(string Value, DocSentence First, int Count)> Occurrences(AnalysedDocument doc, Regex regex)
     {
-        var found = new Dictionary<string, (string Value, DocSentence First, int Count)>(StringComparer.OrdinalIgnoreCase);
-        var order = new List<string>();
+        var found = new List<(string Value, DocSentence First, int Count)>();
+        var indexes = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in doc.Sentences)
         {
             foreach (var m in doc.MatchesIn(s, regex))
             {
                 var value = m.Value.Trim();
-                if (found.TryGetValue(value, out var seen))
+                ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(indexes, value, out var seen);
+                if (seen)
                 {
-                    found[value] = (seen.Value, seen.First, seen.Count + 1);
+                    var (first, sentence, count) = found[index];
+                    found[index] = (first, sentence, count + 1);
                 }
                 else
                 {
-                    found[value] = (value, s, 1);
-                    order.Add(value);
+                    index = found.Count;
+                    found.Add((value, s, 1));
                 }
             }
         }
 
-        return [.. order.Select(v => found[v])];
+        return found;
+    }
+
+    /// <summary>Appends "value (location)" for each occurrence, separated by semicolons.</summary>
+    private static StringBuilder AppendWithLocations(this StringBuilder sb, AnalysedDocument doc, List<(string Value, DocSentence First, int Count)> occurrences)
+    {
+        for (var i = 0; i < occurrences.Count; i++)
+        {
+            var (value, first, _) = occurrences[i];
+            sb.Append(i > 0 ? "; " : string.Empty).Append(value).Append(" (").AppendLocation(doc, first.PassageIndex).Append(')');
+        }
+
+        return sb;
     }
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -120,29 +120,44 @@ internal static partial class Patterns
     public static partial Regex BulletPrefix();
 
     /// <summary>The figures a sentence states: amounts, percentages, counts of people or things, durations and years.</summary>
-    public static List<string> Figures(string text) => Figures(regex => MatchAll(regex, text));
+    public static List<string> Figures(string text) => Figures(text, static (regex, text) => MatchAll(regex, text));
 
     /// <summary>As <see cref="Figures(string)"/>, from the matches of each pattern (e.g. cached for a document's sentence).</summary>
-    public static List<string> Figures(Func<Regex, Found[]> matchesOf)
+    public static List<string> Figures<TState>(TState state, Func<Regex, TState, Found[]> matchesOf)
     {
+        // In reading order: each new figure goes after those that start before or where it starts.
         var found = new List<(int Index, string Value)>();
-        void Collect(Regex regex)
+        ReadOnlySpan<Regex> patterns = [Money(), Percent(), Count(), Duration(), Year()];
+        foreach (var regex in patterns)
         {
-            foreach (var m in matchesOf(regex))
+            foreach (var m in matchesOf(regex, state))
             {
-                if (!found.Any(f => m.Index < f.Index + f.Value.Length && f.Index < m.Index + m.Value.Length))
+                var at = found.Count;
+                var overlaps = false;
+                for (var i = 0; i < found.Count && !overlaps; i++)
                 {
-                    found.Add((m.Index, m.Value.Trim()));
+                    var f = found[i];
+                    overlaps = m.Index < f.Index + f.Value.Length && f.Index < m.Index + m.Value.Length;
+                    if (f.Index > m.Index && at == found.Count)
+                    {
+                        at = i;
+                    }
+                }
+
+                if (!overlaps)
+                {
+                    found.Insert(at, (m.Index, m.Value.Trim()));
                 }
             }
         }
 
-        Collect(Money());
-        Collect(Percent());
-        Collect(Count());
-        Collect(Duration());
-        Collect(Year());
-        return [.. found.OrderBy(f => f.Index).Select(f => f.Value)];
+        var values = new List<string>(found.Count);
+        foreach (var (_, value) in found)
+        {
+            values.Add(value);
+        }
+
+        return values;
     }
 
     /// <summary>Every match of <paramref name="regex"/> in <paramref name="text"/>, as <c>Matches</c> finds them (no Match objects).</summary>

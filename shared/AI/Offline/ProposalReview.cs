@@ -27,7 +27,7 @@ internal static partial class ProposalReview
 
     public static string StrengthsAndWeaknesses(AnalysedDocument doc)
     {
-        var sb = new StringBuilder(Disclaimer());
+        var sb = AnswerBuilder.Rent().Append(Disclaimer());
         var strengths = Strengths(doc);
         sb.AppendLine("## Strengths");
         sb.AppendLine("Passages backed by figures, baselines, partners or prior evidence:");
@@ -38,7 +38,7 @@ internal static partial class ProposalReview
 
         foreach (var (s, reasons) in strengths)
         {
-            sb.Append("- ").Append(Cite(doc, s)).Append(" \u2014 ").AppendLine(string.Join(", ", reasons));
+            sb.Append("- ").AppendCite(doc, s).Append(" \u2014 ").AppendLine(string.Join(", ", reasons));
         }
 
         var checklist = Checklist(doc);
@@ -60,7 +60,7 @@ internal static partial class ProposalReview
             sb.AppendLine("- Claims in general terms, without figures:");
             foreach (var (s, cues) in vague.Take(6))
             {
-                sb.Append("  - ").Append(Cite(doc, s, 260)).Append(" \u2014 ").AppendLine(string.Join(", ", cues.Select(c => $"\u201C{c}\u201D")));
+                sb.Append("  - ").AppendCite(doc, s, 260).Append(" \u2014 ").AppendLine(string.Join(", ", cues.Select(c => $"\u201C{c}\u201D")));
             }
         }
 
@@ -74,10 +74,14 @@ internal static partial class ProposalReview
         var vagueCount = doc.Sentences.Sum(s => doc.CountOf(s, Patterns.Vague()));
         sb.AppendLine(Invariant($"- {withFigures} of {doc.Sentences.Count} sentences ({Percent(withFigures, doc.Sentences.Count)}) state a figure: {doc.Total(Patterns.Money())} amounts, {doc.Total(Patterns.Percent())} percentages, {doc.Total(Patterns.Count())} counts of people or things."));
         sb.AppendLine(Invariant($"- {vagueCount} vague expressions; {doc.Sentences.Count(s => doc.Is(s, Patterns.Baseline()))} sentences give a baseline, {doc.Sentences.Count(s => doc.Is(s, Patterns.Partner()))} name partners, {doc.Sentences.Count(s => doc.Is(s, Patterns.Evidence()))} cite evidence or experience."));
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
-    internal static List<(DocSentence Sentence, List<string> Reasons)> Strengths(AnalysedDocument doc)
+    /// <summary>The sentences backed by figures, baselines, partners or evidence (shared by P2 and P5).</summary>
+    internal static IReadOnlyList<(DocSentence Sentence, List<string> Reasons)> Strengths(AnalysedDocument doc) =>
+        doc.Finding(nameof(Strengths), FindStrengths);
+
+    private static List<(DocSentence Sentence, List<string> Reasons)> FindStrengths(AnalysedDocument doc)
     {
         var maxCentrality = doc.Centrality.DefaultIfEmpty(1).Max();
         var scored = new List<(DocSentence, List<string>, double)>();
@@ -88,44 +92,56 @@ internal static partial class ProposalReview
                 continue;
             }
 
-            var reasons = new List<string>();
+            var figures = doc.FiguresBesidesYears(s);
+            var baseline = doc.Is(s, Patterns.Baseline());
+            var partners = doc.Is(s, Patterns.Partner());
+            var evidence = doc.Is(s, Patterns.Evidence());
+            var sustainability = doc.Is(s, Patterns.Sustainability());
             var score = 0.0;
-            var figures = doc.FiguresOf(s).Where(f => !Patterns.Year().IsMatch(f) || f.Length > 4).ToList();
             if (figures.Count > 0)
             {
-                reasons.Add("figures: " + string.Join(", ", figures.Take(4)));
                 score += 2 + Math.Min(2, figures.Count * 0.5);
             }
 
-            if (doc.Is(s, Patterns.Baseline()))
+            if (baseline)
             {
-                reasons.Add("baseline");
                 score += 2;
             }
 
-            if (doc.Is(s, Patterns.Partner()))
+            if (partners)
             {
-                reasons.Add("partners");
                 score += 1.5;
             }
 
-            if (doc.Is(s, Patterns.Evidence()))
+            if (evidence)
             {
-                reasons.Add("evidence or track record");
                 score += 1.5;
             }
 
-            if (doc.Is(s, Patterns.Sustainability()))
+            if (sustainability)
             {
-                reasons.Add("sustainability");
                 score += 1;
             }
 
             score -= doc.CountOf(s, Patterns.Vague());
-            if (reasons.Count >= 2 && score >= 3.5)
+            var reasonCount = (figures.Count > 0 ? 1 : 0) + (baseline ? 1 : 0) + (partners ? 1 : 0) + (evidence ? 1 : 0) + (sustainability ? 1 : 0);
+            if (reasonCount < 2 || score < 3.5)
             {
-                scored.Add((s, reasons, score + (doc.Centrality[s.Index] / maxCentrality)));
+                continue;
             }
+
+            // The reasons are written only for the sentences that qualify.
+            var reasons = new List<string>(reasonCount);
+            if (figures.Count > 0)
+            {
+                reasons.Add("figures: " + string.Join(", ", figures.Take(4)));
+            }
+
+            AddIf(reasons, baseline, "baseline");
+            AddIf(reasons, partners, "partners");
+            AddIf(reasons, evidence, "evidence or track record");
+            AddIf(reasons, sustainability, "sustainability");
+            scored.Add((s, reasons, score + (doc.Centrality[s.Index] / maxCentrality)));
         }
 
         return [.. Distinct(scored.OrderByDescending(x => x.Item3).ThenBy(x => x.Item1.Index).Select(x => x.Item1), 6)
@@ -133,7 +149,19 @@ internal static partial class ProposalReview
             .Select(s => (s, scored.First(x => x.Item1 == s).Item2))];
     }
 
-    internal static List<(DocSentence Sentence, List<string> Cues)> VagueSentences(AnalysedDocument doc) =>
+    private static void AddIf(List<string> reasons, bool condition, string reason)
+    {
+        if (condition)
+        {
+            reasons.Add(reason);
+        }
+    }
+
+    /// <summary>Sentences that claim in general terms, without figures (shared by P2 and P5).</summary>
+    internal static IReadOnlyList<(DocSentence Sentence, List<string> Cues)> VagueSentences(AnalysedDocument doc) =>
+        doc.Finding(nameof(VagueSentences), FindVagueSentences);
+
+    private static List<(DocSentence Sentence, List<string> Cues)> FindVagueSentences(AnalysedDocument doc) =>
         [.. doc.Sentences
             .Where(s => s.WordCount >= 6 && !doc.HasFigure(s))
             .Select(s => (Sentence: s, Cues: doc.MatchesIn(s, Patterns.Vague()).Concat(doc.MatchesIn(s, Patterns.Overclaim())).Select(m => m.Value.ToLowerInvariant()).Distinct().ToList()))
@@ -142,13 +170,32 @@ internal static partial class ProposalReview
             .Take(8)
             .OrderBy(x => x.Sentence.Index)];
 
-    internal static List<ChecklistItem> Checklist(AnalysedDocument doc)
+    /// <summary>What the proposal covers of what is expected (shared by P2 and P5).</summary>
+    internal static IReadOnlyList<ChecklistItem> Checklist(AnalysedDocument doc) => doc.Finding(nameof(Checklist), FindChecklist);
+
+    private static List<ChecklistItem> FindChecklist(AnalysedDocument doc)
     {
         ChecklistItem Item(string name, Regex regex, string missing, string advice, string priority, int minimum = 1)
         {
-            var matches = doc.Sentences.Where(s => doc.Is(s, regex)).ToList();
-            var evidence = matches.OrderByDescending(s => doc.HasFigure(s)).ThenByDescending(s => doc.Centrality[s.Index]).ThenBy(s => s.Index).FirstOrDefault();
-            return new ChecklistItem(name, missing, advice, priority, matches.Count >= minimum ? matches.Count : 0, evidence);
+            // The example shown: one that states a figure, then the most central, then the first (no sort needed).
+            var matches = 0;
+            DocSentence? evidence = null;
+            foreach (var s in doc.Sentences)
+            {
+                if (doc.Is(s, regex))
+                {
+                    matches++;
+                    evidence = evidence is null || IsBetterExample(s, evidence) ? s : evidence;
+                }
+            }
+
+            return new ChecklistItem(name, missing, advice, priority, matches >= minimum ? matches : 0, evidence);
+        }
+
+        bool IsBetterExample(DocSentence s, DocSentence than)
+        {
+            var (figure, thanFigure) = (doc.HasFigure(s), doc.HasFigure(than));
+            return figure != thanFigure ? figure : doc.Centrality[s.Index] > doc.Centrality[than.Index];
         }
 
         return
@@ -186,7 +233,7 @@ internal static partial class ProposalReview
 
     public static string Methodology(AnalysedDocument doc)
     {
-        var sb = new StringBuilder(Disclaimer());
+        var sb = AnswerBuilder.Rent().Append(Disclaimer());
         sb.AppendLine("## Methodology and evidence");
         sb.AppendLine("Sentences about activities, indicators, baselines, targets and monitoring, with the figures they state.");
         var categories = new (string Name, Regex Regex, string None, Regex Home)[]
@@ -198,10 +245,19 @@ internal static partial class ProposalReview
             ("Monitoring, evaluation and learning", Patterns.Monitoring(), "No monitoring or evaluation arrangements are described.", MonitoringHome()),
         };
 
+        Span<char> unitBuffer = stackalloc char[MaxPassageUnit];
         var counts = new List<string>();
         foreach (var (name, regex, none, home) in categories)
         {
-            var matches = doc.Sentences.Where(s => s.WordCount >= 5 && doc.Is(s, regex)).ToList();
+            var matches = new List<DocSentence>();
+            foreach (var s in doc.Sentences)
+            {
+                if (s.WordCount >= 5 && doc.Is(s, regex))
+                {
+                    matches.Add(s);
+                }
+            }
+
             counts.Add(Invariant($"{name.ToLowerInvariant()} {matches.Count}"));
             sb.AppendLine().Append("### ").AppendLine(name);
             if (matches.Count == 0)
@@ -210,17 +266,16 @@ internal static partial class ProposalReview
                 continue;
             }
 
-            var ranked = matches
-                .OrderByDescending(s => doc.FiguresOf(s).Count(f => !Patterns.Year().IsMatch(f) || f.Length > 4) + doc.CountOf(s, regex)
-                    + (home.IsMatch(doc.Passages[s.PassageIndex].Section ?? string.Empty) ? 2 : 0))
-                .ThenByDescending(s => doc.Centrality[s.Index]).ThenBy(s => s.Index)
-                .DistinctBy(s => s.PassageIndex);
-            foreach (var s in Distinct(ranked, 5).OrderBy(s => s.Index))
+            foreach (var s in Shown(doc, matches, regex, home))
             {
-                var unit = Unit(doc, s);
-                sb.Append("- ").Append(Quote(unit, 420)).Append(" (").Append(doc.Location(s)).Append(')');
+                sb.Append("- ").AppendQuote(Unit(doc, s, unitBuffer), 420).Append(" (").AppendLocation(doc, s.PassageIndex).Append(')');
                 var figures = IsPassageUnit(doc, s) ? doc.FiguresOfPassage(s.PassageIndex) : doc.FiguresOf(s);
-                sb.AppendLine(figures.Count > 0 ? " \u2014 figures: " + string.Join(", ", figures.Distinct().Take(6)) : string.Empty);
+                if (figures.Count > 0)
+                {
+                    AppendDistinct(sb.Append(" \u2014 figures: "), figures, 6);
+                }
+
+                sb.AppendLine();
             }
 
             if (matches.Count > 5)
@@ -237,7 +292,7 @@ internal static partial class ProposalReview
         sb.AppendLine(Invariant($"- {complete.Count} of {indicatorPassages.Count} paragraphs that name indicators also give a baseline and a target."));
         foreach (var p in complete.Take(3))
         {
-            sb.Append("  - ").Append(Quote(p.Text, 260)).Append(" (").Append(doc.Location(p.Index)).AppendLine(")");
+            sb.Append("  - ").AppendQuote(p.Text, 260).Append(" (").AppendLocation(doc, p.Index).AppendLine(")");
         }
 
         if (indicatorPassages.Count > 0 && complete.Count == 0)
@@ -245,16 +300,16 @@ internal static partial class ProposalReview
             sb.AppendLine("- Indicators are named without a baseline and target next to them: measurement is not yet specified.");
         }
 
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
     // ---- P4 ----
 
     public static string RisksAndCompliance(AnalysedDocument doc)
     {
-        var sb = new StringBuilder(Disclaimer());
+        var sb = AnswerBuilder.Rent().Append(Disclaimer());
         var risks = Risks(doc);
-        var areas = Compliance(doc, risks);
+        var areas = Compliance(doc);
         var overall = areas.Any(a => a.Rating == High) ? High : areas.Count(a => a.Rating == Medium) >= 2 ? Medium : Low;
 
         sb.AppendLine("## Risk and compliance overview");
@@ -273,10 +328,16 @@ internal static partial class ProposalReview
 
         foreach (var risk in risks.Take(10))
         {
-            sb.Append("- [").Append(risk.Rating).Append("] ").AppendLine(Cite(doc, risk.Risk, 280));
-            sb.Append("  - Mitigation: ").AppendLine(risk.Mitigation is null
-                ? "none found next to this risk."
-                : risk.Mitigation == risk.Risk ? "stated in the same sentence." : Cite(doc, risk.Mitigation, 240));
+            sb.Append("- [").Append(risk.Rating).Append("] ").AppendCite(doc, risk.Risk, 280).AppendLine();
+            sb.Append("  - Mitigation: ");
+            if (risk.Mitigation is null || risk.Mitigation == risk.Risk)
+            {
+                sb.AppendLine(risk.Mitigation is null ? "none found next to this risk." : "stated in the same sentence.");
+            }
+            else
+            {
+                sb.AppendCite(doc, risk.Mitigation, 240).AppendLine();
+            }
         }
 
         if (risks.Count > 10)
@@ -289,10 +350,13 @@ internal static partial class ProposalReview
         AppendArea(sb, doc, "Eligibility", Patterns.Eligibility());
         AppendArea(sb, doc, "Reporting", Patterns.Reporting());
         sb.AppendLine().AppendLine("_Ratings are a heuristic from the wording: high where an area is missing or risks have no mitigation, low where controls are described._");
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
-    internal static List<RiskFinding> Risks(AnalysedDocument doc)
+    /// <summary>The risks the document states, with their mitigation (shared by P4 and P5).</summary>
+    internal static IReadOnlyList<RiskFinding> Risks(AnalysedDocument doc) => doc.Finding(nameof(Risks), FindRisks);
+
+    private static List<RiskFinding> FindRisks(AnalysedDocument doc)
     {
         var findings = new List<RiskFinding>();
         var sentences = doc.Sentences;
@@ -362,7 +426,11 @@ internal static partial class ProposalReview
         return explicitRisk && !Patterns.ContextSection().IsMatch(section) && !s.Text.Contains("risk section", StringComparison.OrdinalIgnoreCase);
     }
 
-    internal static List<ComplianceArea> Compliance(AnalysedDocument doc, List<RiskFinding> risks)
+    /// <summary>The rating of each compliance area (shared by P4 and P5).</summary>
+    internal static IReadOnlyList<ComplianceArea> Compliance(AnalysedDocument doc) =>
+        doc.Finding(nameof(Compliance), static d => FindCompliance(d, Risks(d)));
+
+    private static List<ComplianceArea> FindCompliance(AnalysedDocument doc, IReadOnlyList<RiskFinding> risks)
     {
         DocSentence? First(Regex regex) => doc.Sentences.FirstOrDefault(s => doc.Is(s, regex));
         int CountOf(Regex regex) => doc.Sentences.Count(s => doc.Is(s, regex));
@@ -419,7 +487,7 @@ internal static partial class ProposalReview
 
         foreach (var s in shown)
         {
-            sb.Append("- ").AppendLine(Cite(doc, s, 280));
+            sb.Append("- ").AppendCite(doc, s, 280).AppendLine();
         }
     }
 
@@ -427,10 +495,10 @@ internal static partial class ProposalReview
 
     public static string Recommendations(AnalysedDocument doc)
     {
-        var sb = new StringBuilder(Disclaimer());
+        var sb = AnswerBuilder.Rent().Append(Disclaimer());
         var checklist = Checklist(doc);
         var risks = Risks(doc);
-        var areas = Compliance(doc, risks);
+        var areas = Compliance(doc);
         var vague = VagueSentences(doc);
         var recommendations = new List<(string Priority, string Text)>();
 
@@ -500,7 +568,7 @@ internal static partial class ProposalReview
             sb.AppendLine().AppendLine("## Keep");
             foreach (var (s, reasons) in strengths.Take(3))
             {
-                sb.Append("- ").Append(Cite(doc, s, 220)).Append(" \u2014 ").AppendLine(string.Join(", ", reasons));
+                sb.Append("- ").AppendCite(doc, s, 220).Append(" \u2014 ").AppendLine(string.Join(", ", reasons));
             }
         }
 
@@ -511,7 +579,7 @@ internal static partial class ProposalReview
             sb.AppendLine(item.Present ? Invariant($" ({item.Mentions} sentences)") : string.Empty);
         }
 
-        return sb.ToString();
+        return AnswerBuilder.ToStringAndReturn(sb);
     }
 
     // The section titles under which P3's topics are at home (a sentence there ranks higher).
@@ -530,12 +598,91 @@ internal static partial class ProposalReview
     [GeneratedRegex("monitor|evaluation|learning|MEL", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MonitoringHome();
 
-    /// <summary>A short paragraph is quoted whole (an indicator with its baseline and target); a long one by its sentence.</summary>
-    private static string Unit(AnalysedDocument doc, DocSentence s) =>
-        IsPassageUnit(doc, s) ? doc.Passages[s.PassageIndex].Text.Replace('\n', ' ') : s.Text;
+    private const int MaxPassageUnit = 420;
+
+    /// <summary>
+    /// The (at most five) matches P3 shows for a topic, in reading order: ranked by the figures and matches they state
+    /// (more in the topic's own section), then by centrality, then by position; one a paragraph, no near-duplicates.
+    /// </summary>
+    private static List<DocSentence> Shown(AnalysedDocument doc, List<DocSentence> matches, Regex regex, Regex home)
+    {
+        var ranked = new (DocSentence Sentence, int Weight, double Centrality)[matches.Count];
+        for (var i = 0; i < ranked.Length; i++)
+        {
+            var s = matches[i];
+            var weight = doc.FiguresBesidesYears(s).Count + doc.CountOf(s, regex) + (home.IsMatch(doc.Passages[s.PassageIndex].Section ?? string.Empty) ? 2 : 0);
+            ranked[i] = (s, weight, doc.Centrality[s.Index]);
+        }
+
+        // The position breaks every tie, so this order is total and an unstable sort gives what a stable one would.
+        Array.Sort(ranked, static (a, b) =>
+            a.Weight != b.Weight ? b.Weight.CompareTo(a.Weight)
+            : a.Centrality != b.Centrality ? b.Centrality.CompareTo(a.Centrality)
+            : a.Sentence.Index.CompareTo(b.Sentence.Index));
+
+        // A paragraph is taken by its best sentence, even when that one is then left out as a near-duplicate.
+        var seenPassage = new bool[doc.Passages.Count];
+        var shown = new List<DocSentence>(5);
+        foreach (var (s, _, _) in ranked)
+        {
+            if (shown.Count >= 5)
+            {
+                break;
+            }
+
+            if (!seenPassage[s.PassageIndex])
+            {
+                seenPassage[s.PassageIndex] = true;
+                if (!Repeats(shown, s, 0.7))
+                {
+                    shown.Add(s);
+                }
+            }
+        }
+
+        shown.Sort(static (a, b) => a.Index.CompareTo(b.Index));
+        return shown;
+    }
+
+    /// <summary>Appends the first <paramref name="count"/> distinct values, separated by commas.</summary>
+    private static void AppendDistinct(StringBuilder sb, IReadOnlyList<string> values, int count)
+    {
+        var appended = 0;
+        for (var i = 0; i < values.Count && appended < count; i++)
+        {
+            var seen = false;
+            for (var j = 0; j < i && !seen; j++)
+            {
+                seen = string.Equals(values[j], values[i], StringComparison.Ordinal);
+            }
+
+            if (!seen)
+            {
+                sb.Append(appended++ > 0 ? ", " : string.Empty).Append(values[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A short paragraph is quoted whole (an indicator with its baseline and target), its line breaks as spaces, written
+    /// into <paramref name="buffer"/>; a long one by its sentence.
+    /// </summary>
+    private static ReadOnlySpan<char> Unit(AnalysedDocument doc, DocSentence s, Span<char> buffer)
+    {
+        if (!IsPassageUnit(doc, s))
+        {
+            return s.Text;
+        }
+
+        var text = doc.Passages[s.PassageIndex].Text;
+        var unit = buffer[..text.Length];
+        text.CopyTo(unit);
+        unit.Replace('\n', ' ');
+        return unit;
+    }
 
     /// <summary>Whether a sentence is quoted with its whole passage (a short one) rather than alone.</summary>
-    private static bool IsPassageUnit(AnalysedDocument doc, DocSentence s) => doc.Passages[s.PassageIndex].Text.Length <= 420;
+    private static bool IsPassageUnit(AnalysedDocument doc, DocSentence s) => doc.Passages[s.PassageIndex].Text.Length <= MaxPassageUnit;
 
     private static string Percent(int part, int total) => total == 0 ? "0%" : Invariant($"{100.0 * part / total:0}%");
 }

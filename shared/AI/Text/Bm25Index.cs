@@ -1,10 +1,12 @@
+using System.Runtime.InteropServices;
+
 namespace Platform.AI.Text;
 
 /// <summary>A search hit: the document's index in the collection and its BM25 score.</summary>
 public readonly record struct Bm25Hit(int Index, double Score);
 
 /// <summary>
-/// Okapi BM25 ranking over a fixed collection of passages, tokenised with <see cref="WordTokenizer.Terms"/>
+/// Okapi BM25 ranking over a fixed collection of passages, tokenised with <see cref="WordTokenizer.Terms(string)"/>
 /// (lower case, stop words removed, stemmed). Thread-safe for searching once built.
 /// </summary>
 public sealed class Bm25Index
@@ -35,15 +37,16 @@ public sealed class Bm25Index
         var lengthList = new List<int>();
         foreach (var terms in documentTerms)
         {
-            var tf = new Dictionary<string, int>(StringComparer.Ordinal);
+            // Sized for all terms distinct, so the dictionary never grows.
+            var tf = new Dictionary<string, int>(terms.Count, StringComparer.Ordinal);
             foreach (var term in terms)
             {
-                tf[term] = tf.GetValueOrDefault(term) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(tf, term, out _)++;
             }
 
             foreach (var term in tf.Keys)
             {
-                documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(documentFrequency, term, out _)++;
             }
 
             frequencies.Add(tf);
@@ -69,10 +72,16 @@ public sealed class Bm25Index
     public double Score(IReadOnlyList<string> queryTerms, int index)
     {
         ArgumentNullException.ThrowIfNull(queryTerms);
+        return ScoreDistinct([.. queryTerms.Distinct(StringComparer.Ordinal)], index);
+    }
+
+    /// <summary>As <see cref="Score"/>, for query terms without duplicates (in the order they are summed).</summary>
+    private double ScoreDistinct(string[] distinctTerms, int index)
+    {
         var tf = termFrequencies[index];
         var norm = k1 * (1 - b + (b * lengths[index] / averageLength));
         var score = 0.0;
-        foreach (var term in queryTerms.Distinct(StringComparer.Ordinal))
+        foreach (var term in distinctTerms)
         {
             if (tf.TryGetValue(term, out var f))
             {
@@ -93,7 +102,7 @@ public sealed class Bm25Index
         return Search(WordTokenizer.Terms(query), top);
     }
 
-    /// <summary>As <see cref="Search(string, int)"/>, for query terms made with <see cref="WordTokenizer.Terms"/>.</summary>
+    /// <summary>As <see cref="Search(string, int)"/>, for query terms made with <see cref="WordTokenizer.Terms(string)"/>.</summary>
     public IReadOnlyList<Bm25Hit> Search(IReadOnlyList<string> queryTerms, int top = 5)
     {
         ArgumentNullException.ThrowIfNull(queryTerms);
@@ -102,10 +111,12 @@ public sealed class Bm25Index
             return [];
         }
 
+        // The query's distinct terms once, not once per document.
+        string[] distinct = [.. queryTerms.Distinct(StringComparer.Ordinal)];
         var hits = new List<Bm25Hit>();
         for (var i = 0; i < Count; i++)
         {
-            var score = Score(queryTerms, i);
+            var score = ScoreDistinct(distinct, i);
             if (score > 0)
             {
                 hits.Add(new Bm25Hit(i, score));

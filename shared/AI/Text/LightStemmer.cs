@@ -15,30 +15,49 @@ public static class LightStemmer
             return word;
         }
 
-        var w = word;
-        if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length > 4)
+        Span<char> buffer = word.Length <= 64 ? stackalloc char[word.Length] : new char[word.Length];
+        word.CopyTo(buffer);
+        var length = Stem(buffer);
+
+        // Every rule that changes the word shortens it.
+        return length == word.Length ? word : new string(buffer[..length]);
+    }
+
+    /// <summary>
+    /// Stems the lower-case word in place, as <see cref="Stem(string)"/> does, and returns the stem's length: the stem
+    /// is <c>word[..length]</c>. Lets a tokenizer stem without a string per step.
+    /// </summary>
+    internal static int Stem(Span<char> word)
+    {
+        if (word.Length <= 3 || !char.IsLetter(word[^1]))
         {
-            w = string.Concat(w.AsSpan(0, w.Length - 3), "y");
+            return word.Length;
         }
-        else if (w.EndsWith("sses", StringComparison.Ordinal))
+
+        var w = word;
+        if (w.EndsWith("ies") && w.Length > 4)
+        {
+            w[^3] = 'y';
+            w = w[..^2];
+        }
+        else if (w.EndsWith("sses"))
         {
             w = w[..^2];
         }
-        else if (w[^1] == 's' && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal)
-            && !w.EndsWith("is", StringComparison.Ordinal) && w.Length > 3)
+        else if (w[^1] == 's' && !w.EndsWith("ss") && !w.EndsWith("us") && !w.EndsWith("is") && w.Length > 3)
         {
             w = w[..^1];
         }
 
-        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length - 3 >= 4 && HasVowel(w.AsSpan(0, w.Length - 3)))
+        if (w.EndsWith("ing") && w.Length - 3 >= 4 && HasVowel(w[..^3]))
         {
             w = Undouble(w[..^3]);
         }
-        else if (w.EndsWith("ed", StringComparison.Ordinal) && w.Length - 2 >= 4 && HasVowel(w.AsSpan(0, w.Length - 2)))
+        else if (w.EndsWith("ed") && w.Length - 2 >= 4 && HasVowel(w[..^2]))
         {
             w = Undouble(w[..^2]);
         }
-        else if (w.EndsWith("ly", StringComparison.Ordinal) && w.Length - 2 >= 4)
+        else if (w.EndsWith("ly") && w.Length - 2 >= 4)
         {
             w = w[..^2];
         }
@@ -48,12 +67,12 @@ public static class LightStemmer
             w = w[..^1];
         }
 
-        return w;
+        return w.Length;
     }
 
     private static bool HasVowel(ReadOnlySpan<char> s) => s.IndexOfAny("aeiouy") >= 0;
 
-    private static string Undouble(string w) =>
+    private static Span<char> Undouble(Span<char> w) =>
         w.Length >= 4 && w[^1] == w[^2] && w[^1] is not ('l' or 's' or 'z') && !"aeiou".Contains(w[^1])
             ? w[..^1]
             : w;

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Platform.AI.Text;
 
 /// <summary>One sentence of a text and where it starts.</summary>
@@ -21,6 +23,8 @@ public static class SentenceSplitter
         "govt", "u.s", "u.k", "u.n", "cf", "al", "ca", "min", "max", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
         "sep", "sept", "oct", "nov", "dec",
     };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationLookup = Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The sentences of <paramref name="text"/>, in order; empty ones are skipped.</summary>
     public static IReadOnlyList<Sentence> Split(string text)
@@ -111,7 +115,8 @@ public static class SentenceSplitter
 
     private static string Normalise(ReadOnlySpan<char> span)
     {
-        var chars = new char[span.Length];
+        char[]? rented = null;
+        var chars = span.Length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(span.Length));
         var n = 0;
         var space = false;
         foreach (var ch in span)
@@ -131,7 +136,13 @@ public static class SentenceSplitter
             chars[n++] = ch;
         }
 
-        return new string(chars, 0, n);
+        var normalised = new string(chars[..n]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return normalised;
     }
 
     /// <summary>A line break ends a sentence at a blank line, before a bullet item, or after a short heading line.</summary>
@@ -202,7 +213,7 @@ public static class SentenceSplitter
             {
                 capitalised++;
             }
-            else if (StopWords.IsStopWord(word.ToString()))
+            else if (StopWords.IsStopWord(word))
             {
                 capitalised++; // "and", "of" stay lower case in titles
             }
@@ -280,6 +291,6 @@ public static class SentenceSplitter
             return true; // an initial, as in "J. Smith"
         }
 
-        return Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
+        return AbbreviationLookup.Contains(word);
     }
 }

@@ -3,8 +3,8 @@ namespace Platform.AI.Text;
 /// <summary>English stop words: words too common to say what a passage is about.</summary>
 public static class StopWords
 {
-    /// <summary>The list, lower case.</summary>
-    public static readonly IReadOnlySet<string> English = new HashSet<string>(
+    // Declared before the fields that read it (static fields are initialised in order).
+    private static readonly HashSet<string> Set = new(
     [
         "a", "about", "above", "across", "after", "again", "against", "all", "almost", "along", "already", "also",
         "although", "always", "am", "among", "an", "and", "another", "any", "are", "aren't", "around", "as", "at", "be",
@@ -25,6 +25,14 @@ public static class StopWords
         "yours", "yourself", "yourselves", "e.g", "i.e", "eg", "ie", "s", "t",
     ], StringComparer.Ordinal);
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> SpanLookup = Set.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The list, lower case.</summary>
+    public static readonly IReadOnlySet<string> English = Set;
+
     /// <summary>Whether <paramref name="word"/> (lower case) is a stop word.</summary>
-    public static bool IsStopWord(string word) => English.Contains(word);
+    public static bool IsStopWord(string word) => Set.Contains(word);
+
+    /// <summary>Whether <paramref name="word"/> (lower case) is a stop word, without making a string of it.</summary>
+    public static bool IsStopWord(ReadOnlySpan<char> word) => SpanLookup.Contains(word);
 }

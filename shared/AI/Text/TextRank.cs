@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Platform.AI.Text;
 
 /// <summary>
@@ -8,7 +10,7 @@ public static class TextRank
 {
     /// <summary>
     /// The score of each item (higher is more central), given each item's index terms (see
-    /// <see cref="WordTokenizer.Terms"/>). Items with no shared terms keep the base score.
+    /// <see cref="WordTokenizer.Terms(string)"/>). Items with no shared terms keep the base score.
     /// </summary>
     /// <param name="items">The terms of each sentence (or passage).</param>
     /// <param name="damping">The PageRank damping factor.</param>
@@ -24,44 +26,70 @@ public static class TextRank
             return scores;
         }
 
-        // Inverted index over distinct terms, so only pairs that share a term are visited.
-        var termIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Inverted index over distinct terms, so only pairs that share a term are visited. The postings are one
+        // array cut by term (compressed rows), filled in item order.
+        var totalTerms = 0;
+        foreach (var terms in items)
+        {
+            totalTerms += terms.Count;
+        }
+
+        var termIds = new Dictionary<string, int>(totalTerms, StringComparer.Ordinal);
+        var lastItem = new List<int>(); // per term: the last item seen with it, to count each term once an item
+        var itemCounts = new List<int>(); // per term: how many items have it
         var itemTerms = new int[n][];
-        var postings = new List<List<int>>();
+        var distinct = new List<int>();
         for (var i = 0; i < n; i++)
         {
-            var distinct = new HashSet<int>();
+            distinct.Clear();
             foreach (var term in items[i])
             {
-                if (!termIds.TryGetValue(term, out var id))
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(termIds, term, out var exists);
+                if (!exists)
                 {
-                    id = termIds.Count;
-                    termIds[term] = id;
-                    postings.Add([]);
+                    id = lastItem.Count;
+                    lastItem.Add(-1);
+                    itemCounts.Add(0);
                 }
 
-                if (distinct.Add(id))
+                if (lastItem[id] != i)
                 {
-                    postings[id].Add(i);
+                    lastItem[id] = i;
+                    itemCounts[id]++;
+                    distinct.Add(id);
                 }
             }
 
             itemTerms[i] = [.. distinct];
         }
 
-        // The graph is symmetric: each row lists its neighbours and weights (compressed rows, no dictionaries).
-        var rowStart = new int[n + 1];
-        var columns = new List<int>();
-        var weights = new List<double>();
-        var shared = new int[n];
-        var touched = new List<int>();
+        var postingStart = new int[itemCounts.Count + 1];
+        for (var id = 0; id < itemCounts.Count; id++)
+        {
+            postingStart[id + 1] = postingStart[id] + itemCounts[id];
+        }
+
+        var postings = new int[postingStart[^1]];
+        var filled = postingStart[..^1];
         for (var i = 0; i < n; i++)
         {
-            rowStart[i] = columns.Count;
             foreach (var id in itemTerms[i])
             {
-                foreach (var j in postings[id])
+                postings[filled[id]++] = i;
+            }
+        }
+
+        // The graph is symmetric: each row lists its neighbours and weights (compressed rows, no dictionaries). A
+        // first pass counts the neighbours, so the rows are written straight into arrays of the right size.
+        var shared = new int[n];
+        var touched = new List<int>();
+        void Neighbours(int i)
+        {
+            foreach (var id in itemTerms[i])
+            {
+                for (var p = postingStart[id]; p < postingStart[id + 1]; p++)
                 {
+                    var j = postings[p];
                     if (j != i)
                     {
                         if (shared[j] == 0)
@@ -73,22 +101,40 @@ public static class TextRank
                     }
                 }
             }
+        }
 
-            touched.Sort();
-            var logI = Math.Log(1 + itemTerms[i].Length);
+        var rowStart = new int[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            Neighbours(i);
+            rowStart[i + 1] = rowStart[i] + touched.Count;
             foreach (var j in touched)
             {
-                columns.Add(j);
-                weights.Add(shared[j] / (logI + Math.Log(1 + itemTerms[j].Length)));
                 shared[j] = 0;
             }
 
             touched.Clear();
         }
 
-        rowStart[n] = columns.Count;
-        var cols = columns.ToArray();
-        var w = weights.ToArray();
+        var cols = new int[rowStart[n]];
+        var w = new double[rowStart[n]];
+        for (var i = 0; i < n; i++)
+        {
+            Neighbours(i);
+            touched.Sort();
+            var logI = Math.Log(1 + itemTerms[i].Length);
+            var k = rowStart[i];
+            foreach (var j in touched)
+            {
+                cols[k] = j;
+                w[k] = shared[j] / (logI + Math.Log(1 + itemTerms[j].Length));
+                k++;
+                shared[j] = 0;
+            }
+
+            touched.Clear();
+        }
+
         var outWeight = new double[n];
         for (var i = 0; i < n; i++)
         {

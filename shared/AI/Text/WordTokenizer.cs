@@ -11,9 +11,9 @@ public static class WordTokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = new List<string>();
-        foreach (var (start, length) in WordSpans(text))
+        foreach (var (start, length) in EnumerateWordSpans(text))
         {
-            words.Add(text.Substring(start, length).ToLowerInvariant());
+            words.Add(string.Create(length, (text, start), static (lower, state) => state.text.AsSpan(state.start, lower.Length).ToLowerInvariant(lower)));
         }
 
         return words;
@@ -23,67 +23,78 @@ public static class WordTokenizer
     /// The index terms of <paramref name="text"/>: its words without stop words and one-letter words, stemmed with
     /// <see cref="LightStemmer"/> (numbers lose their group separators). Used by BM25, TF-IDF and TextRank alike.
     /// </summary>
-    public static List<string> Terms(string text)
+    public static List<string> Terms(string text) => Terms(text, capacity: 0);
+
+    /// <summary>As <see cref="Terms(string)"/>, into a list made with room for <paramref name="capacity"/> terms.</summary>
+    internal static List<string> Terms(string text, int capacity)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var terms = new List<string>();
-        foreach (var (start, length) in WordSpans(text))
+        var terms = new List<string>(capacity);
+        AddTerms(text, terms);
+        return terms;
+    }
+
+    /// <summary>Adds the index terms of <paramref name="text"/> (see <see cref="Terms(string)"/>) to <paramref name="terms"/>.</summary>
+    internal static void AddTerms(string text, List<string> terms)
+    {
+        // Each word is lower-cased and stemmed in this buffer: one string per term, none for a stop word.
+        Span<char> buffer = stackalloc char[64];
+        foreach (var (start, length) in EnumerateWordSpans(text))
         {
             if (length < 2)
             {
                 continue;
             }
 
-            if (char.IsDigit(text[start]))
+            var word = text.AsSpan(start, length);
+            var scratch = length <= buffer.Length ? buffer[..length] : new char[length];
+            if (char.IsDigit(word[0]))
             {
-                terms.Add(text.Substring(start, length).Replace(",", string.Empty, StringComparison.Ordinal));
+                var digits = 0;
+                foreach (var c in word)
+                {
+                    if (c != ',')
+                    {
+                        scratch[digits++] = c;
+                    }
+                }
+
+                terms.Add(new string(scratch[..digits]));
                 continue;
             }
 
-            var word = text.Substring(start, length).ToLowerInvariant();
-            if (!StopWords.IsStopWord(word))
+            word.ToLowerInvariant(scratch);
+            if (!StopWords.IsStopWord(scratch))
             {
-                terms.Add(LightStemmer.Stem(word));
+                terms.Add(new string(scratch[..LightStemmer.Stem(scratch)]));
             }
         }
-
-        return terms;
     }
 
     /// <summary>The start and length of each word in <paramref name="text"/>.</summary>
     public static IEnumerable<(int Start, int Length)> WordSpans(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var i = 0;
-        while (i < text.Length)
+        foreach (var span in EnumerateWordSpans(text))
         {
-            if (!char.IsLetterOrDigit(text[i]))
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < text.Length)
-            {
-                var c = text[i];
-                if (char.IsLetterOrDigit(c))
-                {
-                    i++;
-                }
-                else if (i + 1 < text.Length && IsJoiner(text, i))
-                {
-                    i += 2;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            yield return (start, i - start);
+            yield return span;
         }
     }
+
+    /// <summary>How many words <paramref name="text"/> has (as <see cref="WordSpans"/> finds them).</summary>
+    internal static int CountWords(string text)
+    {
+        var count = 0;
+        foreach (var _ in EnumerateWordSpans(text))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>As <see cref="WordSpans"/>, for <c>foreach</c> without an iterator object.</summary>
+    internal static WordSpanEnumerator EnumerateWordSpans(string text) => new(text);
 
     private static bool IsJoiner(string text, int i)
     {
@@ -97,5 +108,51 @@ public static class WordTokenizer
             ',' or '.' => char.IsDigit(prev) && char.IsDigit(next),
             _ => false,
         };
+    }
+
+    /// <summary>The word scanner behind <see cref="WordSpans"/>: a struct, so counting or tokenising allocates nothing.</summary>
+    internal struct WordSpanEnumerator(string text)
+    {
+        private int next;
+
+        public (int Start, int Length) Current { get; private set; }
+
+        public readonly WordSpanEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            var i = next;
+            while (i < text.Length && !char.IsLetterOrDigit(text[i]))
+            {
+                i++;
+            }
+
+            if (i >= text.Length)
+            {
+                next = i;
+                return false;
+            }
+
+            var start = i;
+            while (i < text.Length)
+            {
+                if (char.IsLetterOrDigit(text[i]))
+                {
+                    i++;
+                }
+                else if (i + 1 < text.Length && IsJoiner(text, i))
+                {
+                    i += 2;
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            Current = (start, i - start);
+            next = i;
+            return true;
+        }
     }
 }
