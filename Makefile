@@ -21,7 +21,7 @@ help:
 	@echo "make format  check formatting (dotnet format)"
 	@echo "make bench   run the benchmarks"
 	@echo "make bench-gateway   the gateway against direct, nginx and bare YARP (about 7 min; QUICK=1: about 2 min)"
-	@echo "make bench-jobs      2,000 analysis jobs through the gateway, fleet + 2 extra workers (QUICK=1: 200 jobs)"
+	@echo "make bench-jobs      2,000 analysis jobs through the gateway, 2 --role worker Analyzers (QUICK=1: 200 jobs)"
 	@echo "make bench-migrate   1,000,000 legacy chatbot_messages: the migrator vs pgloader vs raw COPY (QUICK=1: 100,000)"
 	@echo "make bench-chat      vector search p50/p95 over 100,000 chunks, then /chat requests/s through the gateway (QUICK=1: 20,000 chunks)"
 	@echo "make weight ROUTE=analyzer NEW=25 REASON=\"...\"   share of a route's clients sent to the new services"

@@ -5,8 +5,11 @@
 # succeeded / failed / lost / duplicated counts against the issue's targets (>= 300 jobs/s, 0 lost, 0 duplicated).
 #
 # What runs: the fleet's admin, analyzer and gateway (deploy/local/fleet.sh with FLEET_APPS; started here with CONFIGURATION=$CONFIGURATION when it is not running,
-# and then stopped at the end), whose Analyzer on :8082 serves the API and also consumes jobs, plus WORKERS (2) more
-# `Analyzer.dll --role worker` processes on free ports with the fleet's environment, stopped on exit.
+# and then stopped at the end), and WORKERS (2) `Analyzer.dll --role worker` processes on free ports with the fleet's
+# environment, stopped on exit: the issue's "2 workers". The fleet's Analyzer on :8082, when started here, serves the
+# API only (--role api, as FLEET_ANALYZER_ROLE says), so the workers are the only consumers; a fleet that was already
+# running (make run) keeps its Analyzer's role, which also consumes by default: then there are WORKERS + 1 consumers,
+# and the table says so.
 # The client is tests/Benchmarks/Jobs (JobsBench.dll, built by `make build`).
 #
 # Definitions (printed with the table):
@@ -25,7 +28,11 @@
 # Environment (defaults):
 #   QUICK=1          a smoke run: N=200
 #   N (2000; QUICK 200)  CONCURRENCY (32 submissions in flight)  CEILING (600 s after the last submission)
-#   WARMUP (90)      jobs submitted and finished before the measured run (0: none; they are not counted)
+#   WARMUP (1000; QUICK 90)  jobs submitted and finished before the measured run (0: none; not counted). A fresh
+#                    worker spends well more CPU on its first few hundred jobs (JIT: the Analyzer runs untiered, so every
+#                    method is compiled fully optimised on first use; connection pools and prepared statements; PostgreSQL
+#                    backends and their caches; caches of the tokenizer): the warm-up's own rate is shown, not judged
+#   FLEET_ANALYZER_ROLE (api)  the role of the fleet's Analyzer when this script starts the fleet (all: API + consumer)
 #   WORKERS (2)      extra --role worker processes     PROMPTS (p1,p2,p3,p4,p5)
 #   WORKER_ENV       more VAR=value settings for the extra workers only, to try one before making it the Analyzer's
 #                    own, e.g. WORKER_ENV="Jobs__ConsumerConcurrency=16 ConnectionStrings__Postgres=...;Maximum Pool Size=20"
@@ -44,9 +51,8 @@ BENCH_DIR="$LOCAL_DIR/bench"
 LOG_DIR="$BENCH_DIR/logs"
 CONFIGURATION="${CONFIGURATION:-Release}"
 QUICK="${QUICK:-0}"
-if [[ $QUICK == 1 ]]; then N="${N:-200}"; else N="${N:-2000}"; fi
+if [[ $QUICK == 1 ]]; then N="${N:-200}"; WARMUP="${WARMUP:-90}"; else N="${N:-2000}"; WARMUP="${WARMUP:-1000}"; fi
 CONCURRENCY="${CONCURRENCY:-32}"
-WARMUP="${WARMUP:-90}"
 CEILING="${CEILING:-600}"
 WORKERS="${WORKERS:-2}"
 PROMPTS="${PROMPTS:-p1,p2,p3,p4,p5}"
@@ -66,6 +72,8 @@ for v in N CONCURRENCY CEILING; do
 done
 [[ $WORKERS =~ ^[0-9]+$ ]] || die "WORKERS must be a number, got '$WORKERS'"
 [[ $WARMUP =~ ^[0-9]+$ ]] || die "WARMUP must be a number, got '$WARMUP'"
+FLEET_ANALYZER_ROLE="${FLEET_ANALYZER_ROLE:-api}"
+[[ $FLEET_ANALYZER_ROLE =~ ^(api|all)$ ]] || die "FLEET_ANALYZER_ROLE must be api or all, got '$FLEET_ANALYZER_ROLE'"
 read -ra WORKER_EXTRA_ENV <<<"${WORKER_ENV:-}"
 for e in "${WORKER_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "WORKER_ENV must be VAR=value words, got '$e'"; done
 [[ $PROMPTS =~ ^p[1-5](,p[1-5])*$ ]] || die "PROMPTS must be like p1,p2,p3, got '$PROMPTS'"
@@ -105,7 +113,15 @@ if [[ ${NO_INFRA:-0} != 1 ]]; then
 fi
 [[ -f $LOCAL_DIR/secrets.env ]] || die "no $LOCAL_DIR/secrets.env: run deploy/local/up.sh"
 
-bench_fleet_up "$LOG_DIR/jobs-fleet.log"
+# Jobs__Role reaches the apps fleet.sh starts (only the Analyzer reads it); the workers' --role worker wins over it
+Jobs__Role=$FLEET_ANALYZER_ROLE bench_fleet_up "$LOG_DIR/jobs-fleet.log"
+if ((FLEET_STARTED)); then
+  FLEET_ANALYZER="analyzer (fleet: API only)"
+  [[ $FLEET_ANALYZER_ROLE == api ]] || FLEET_ANALYZER="analyzer (fleet, API + consumer)"
+else
+  FLEET_ANALYZER="analyzer (fleet as it runs)"
+  log "NOTE: the fleet was already running: its Analyzer keeps its role (by default API + consumer, one more consumer than WORKERS)"
+fi
 bench_demo_key
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -158,14 +174,19 @@ if ((WARMUP > 0)); then log "warm-up: $WARMUP jobs first (not measured)"; fi
 # the benchmark
 STAMP=$(date +%Y%m%d-%H%M%S)
 SUMMARY="$BENCH_DIR/jobs-summary-$STAMP.txt"
-description="workers: the fleet's Analyzer (API + consumer) and $WORKERS x --role worker; Jobs:ConsumerConcurrency per process \
+case $FLEET_ANALYZER in
+  *"API only"*) consumers="$WORKERS x --role worker (the fleet's Analyzer: API only, --role api)" ;;
+  *"API + consumer"*) consumers="the fleet's Analyzer (API + consumer) and $WORKERS x --role worker" ;;
+  *) consumers="$WORKERS x --role worker and the already running fleet's Analyzer in its own role" ;;
+esac
+description="consumers: $consumers; Jobs:ConsumerConcurrency per process \
 8 (default)${WORKER_ENV:+; extra workers also with $WORKER_ENV}; $WARMUP warm-up jobs before (not counted); AI provider offline; DOTNET_gcServer=$GC_SERVER; $(nproc) cores, everything on one machine"
 # CPU time per component over the measured run (submissions and waiting, after the warm-up), from /proc, and the
 # client's own as it reports it: where the machine's time goes
 CLK_TCK=$(getconf CLK_TCK)
 pid_file_pid() { if [[ -s $LOCAL_DIR/run/$1.pid ]]; then cat "$LOCAL_DIR/run/$1.pid"; fi; }
 declare -A PIDS_OF=()
-PIDS_OF["analyzer (fleet, API + consumer)"]=$(pid_file_pid analyzer)
+PIDS_OF["$FLEET_ANALYZER"]=$(pid_file_pid analyzer)
 PIDS_OF["analyzer workers (--role worker)"]="${WORKER_PIDS[*]}"
 PIDS_OF[gateway]=$(pid_file_pid gateway)
 PIDS_OF[admin]=$(pid_file_pid admin)
@@ -183,7 +204,7 @@ group_ticks() { # user + system ticks, and those of reaped children (one awk for
   cat "${files[@]}" 2>/dev/null | awk '{ sub(/.*\) /, ""); t += $12 + $13 + $14 + $15 } END { printf "%d\n", t }'
 }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
-COMPONENTS=("analyzer (fleet, API + consumer)" "analyzer workers (--role worker)" gateway admin postgresql rabbitmq)
+COMPONENTS=("$FLEET_ANALYZER" "analyzer workers (--role worker)" gateway admin postgresql rabbitmq)
 declare -A BEFORE=() AFTER=()
 PHASE_FILE="$BENCH_DIR/.jobs-phase.$$"
 rm -f "$PHASE_FILE"

@@ -7,6 +7,8 @@
 #   bench_fleet_up LOG                       starts deploy/local/fleet.sh (FLEET_APPS) unless all of it runs; sets FLEET_STARTED
 #   bench_demo_key                           the demo key (DEMO_API_KEY, DEMO_ORG_ID, ...) and DEMO_HEADERS, a curl header file
 #   demo_curl ARGS...                        curl with the demo key (DEMO_CURL_TIMEOUT seconds, default 15)
+#   demo_curl_patient ARGS...                that, but a 429 is waited out (Retry-After, up to 75 s in all) and retried:
+#                                            a benchmark run right after another finds the demo key's minute used up
 #   bench_raise_rate_limit RPM PROBE_URL     the demo organisation's requests_per_minute -> RPM (restored by bench_cleanup),
 #                                            then waits until the gateway's RateLimit-Policy on PROBE_URL shows it
 #   bench_restore_rate_limit                 puts the demo organisation's settings back (if raised)
@@ -75,13 +77,37 @@ bench_demo_key() {
 
 demo_curl() { curl -sS --max-time "${DEMO_CURL_TIMEOUT:-15}" -H "@$DEMO_HEADERS" "$@"; }
 
+# Prints the body on stdout as curl -f would (callers pass -f, -o, -X, --data...); a 429 is retried after Retry-After.
+demo_curl_patient() {
+  local headers status wait deadline=$((SECONDS + 75)) noted=0
+  headers=$(mktemp)
+  while true; do
+    if demo_curl -D "$headers" "$@"; then
+      rm -f "$headers"
+      return 0
+    fi
+    status=$(sed -n 's/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$headers" | tail -n 1)
+    if [[ $status != 429 ]] || ((SECONDS >= deadline)); then
+      rm -f "$headers"
+      return 1
+    fi
+    wait=$(tr -d '\r' <"$headers" | sed -n 's/^[Rr]etry-[Aa]fter: *\([0-9]*\).*/\1/p' | tail -n 1)
+    [[ $wait =~ ^[0-9]+$ ]] && ((wait >= 1 && wait <= 60)) || wait=5
+    if ((!noted)); then
+      log "the demo key's rate limit is used up (an earlier run?): waiting ${wait} s (Retry-After) and retrying"
+      noted=1
+    fi
+    sleep "$wait"
+  done
+}
+
 bench_raise_rate_limit() {
   local rpm=$1 probe=$2 org settings raised quota deadline
-  org=$(demo_curl -f "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID") ||
+  org=$(demo_curl_patient -f "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID") ||
     die "GET /api/v1/admin/organizations/$DEMO_ORG_ID through the gateway failed"
   settings=$(python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin).get("settings") or {}))' <<<"$org")
   raised=$(python3 -c 'import json, sys; s = json.loads(sys.argv[1]); s["requests_per_minute"] = int(sys.argv[2]); print(json.dumps(s))' "$settings" "$rpm")
-  demo_curl -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" -H 'Content-Type: application/json' \
+  demo_curl_patient -f -o /dev/null -X PUT "$GATEWAY_URL/api/v1/admin/organizations/$DEMO_ORG_ID" -H 'Content-Type: application/json' \
     --data "{\"settings\": $raised}" || die "PUT /api/v1/admin/organizations/$DEMO_ORG_ID failed"
   RPM_TO_RESTORE=$settings
   log "demo organisation requests_per_minute -> $rpm (was: $settings; restored on exit)"

@@ -148,13 +148,13 @@ read -r c_wall c_rss < <(timed rawcopy "$LOGS/rawcopy-$STAMP.log" dotnet "$RAWCO
 c_copy=$(sed -n 's/^RAW rows=[0-9]* seconds=\([0-9.]*\)$/\1/p' "$LOGS/rawcopy-$STAMP.log")
 # (d) the same, into a jsonb column like the target's: what the column type costs PostgreSQL, mapping aside
 log "(d) raw binary COPY of chatbot_messages, context_data into jsonb"
-read -r d_wall d_rss < <(timed rawcopy-jsonb "$LOGS/rawcopy-jsonb-$STAMP.log" dotnet "$RAWCOPY" "$SRC" "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASS;Database=$RAW_DB" --jsonb)
+read -r _ d_rss < <(timed rawcopy-jsonb "$LOGS/rawcopy-jsonb-$STAMP.log" dotnet "$RAWCOPY" "$SRC" "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASS;Database=$RAW_DB" --jsonb)
 d_copy=$(sed -n 's/^RAW rows=[0-9]* seconds=\([0-9.]*\)$/\1/p' "$LOGS/rawcopy-jsonb-$STAMP.log")
 
 SUMMARY=$BENCH_DIR/migrate-summary-$STAMP.txt
-python3 - "$N" "$TOTAL_ROWS" "$a_wall" "$a_rss" "$a_copy" "$a_rows" "${a_msg:-}" "$a_valid" "$b_wall" "$b_rss" "${b_rows:-0}" "${b_msg:-}" "$c_wall" "$c_rss" "${c_copy:-0}" "${d_copy:-0}" <<'PY' | tee "$SUMMARY"
+python3 - "$N" "$TOTAL_ROWS" "$a_wall" "$a_rss" "$a_copy" "$a_rows" "${a_msg:-}" "$a_valid" "$b_wall" "$b_rss" "${b_rows:-0}" "${b_msg:-}" "$c_wall" "$c_rss" "${c_copy:-0}" "${d_copy:-0}" "${d_rss:-0}" <<'PY' | tee "$SUMMARY"
 import sys
-n, total, a_wall, a_rss, a_copy, a_rows, a_msg, a_valid, b_wall, b_rss, b_rows, b_msg, c_wall, c_rss, c_copy, d_copy = sys.argv[1:]
+n, total, a_wall, a_rss, a_copy, a_rows, a_msg, a_valid, b_wall, b_rss, b_rows, b_msg, c_wall, c_rss, c_copy, d_copy, d_rss = sys.argv[1:]
 d_copy = float(d_copy or 0)
 n, total = int(n), int(total)
 a_wall, a_copy, b_wall, c_wall, c_copy = map(float, (a_wall, a_copy or 0, b_wall, c_wall, c_copy or 0))
@@ -169,7 +169,7 @@ print(f"{'    migrate + validate (whole run)':38} {a_wall:8.1f} {int(a_rows or 0
 print(f"{'    chatbot_messages alone':38} {a_msg_s:8.1f} {n / a_msg_s if a_msg_s else 0:10,.0f}")
 print(f"{'(b) pgloader (staging schema)':38} {b_wall:8.1f} {b_rate:10,.0f} {mb(b_rss):8.0f}   ({int(b_rows):,} rows)")
 print(f"{'(c) raw binary COPY chatbot_messages':38} {c_copy:8.1f} {n / c_copy if c_copy else 0:10,.0f} {mb(c_rss):8.0f}")
-print(f"{'(d) the same, context into jsonb':38} {d_copy:8.1f} {n / d_copy if d_copy else 0:10,.0f}")
+print(f"{'(d) the same, context into jsonb':38} {d_copy:8.1f} {n / d_copy if d_copy else 0:10,.0f} {mb(d_rss):8.0f}")
 ok = lambda b: "met" if b else "MISSED"
 ratio = a_rate / b_rate if b_rate else 0
 print(f"migrator vs pgloader rows/s: {ratio:.1f}x (target >= 5x: {ok(ratio >= 5)})")

@@ -175,9 +175,11 @@ async Task<Submission?[]> SubmitAllAsync(byte[][] bodies, Action<int>? onProgres
 // Warm-up (WARMUP jobs, unmeasured): the fleet's and this client's first seconds go to the JIT, pools and caches.
 // The client warms up in this same process, so its own JIT work is not counted in the measured run either.
 await using var db = NpgsqlDataSource.Create(pgConnection);
+double? warmupRate = null; // jobs/s of the warm-up: what a fleet fresh from start does (shown, not judged)
 if (warmup > 0)
 {
     Log($"warm-up: {warmup} jobs (not measured)");
+    var warmStart = clock.Elapsed;
     var warm = (await SubmitAllAsync(await BodiesAsync(warmup, firstDocument: 1_000_000))).Where(s => s is not null).Select(s => s!.JobId).ToArray();
     if (errorCount > 0 || warm.Length < warmup)
     {
@@ -200,7 +202,9 @@ if (warmup > 0)
         }
         await Task.Delay(TimeSpan.FromMilliseconds(250), stop.Token);
     }
-    Log("warm-up done");
+    // Polled every 250 ms: the rate is at most that much low.
+    warmupRate = warm.Length / (clock.Elapsed - warmStart).TotalSeconds;
+    Log($"warm-up done ({warmupRate:F0} jobs/s, submission to the last one finished)");
 }
 
 var measuredBodies = await BodiesAsync(count, firstDocument: 0);
@@ -422,6 +426,10 @@ Row("  run: started .. finished", Pair(finishedRows.Where(r => r.StartedAt is no
 Row("  finished-job rate (after the last submit)", finishedRows.Length == 0 ? "-" : $"{finishedRows.Count(r => r.FinishedAt > submitEnd) / Math.Max((lastFinish - submitEnd).TotalSeconds, 0.001):F1} jobs/s");
 Row("  jobs claimed more than once (jobs.attempts > 1)", retried.ToString(culture));
 Row("  analyses re-run in the consumer (usage rows > prompts)", usageSeen ? rerun.ToString(culture) : "n/a (no usage rows)");
+if (warmupRate is { } rate)
+{
+    Row($"  warm-up before the run: {warmup} jobs on the fresh fleet (not counted)", $"{rate:F1} jobs/s");
+}
 o.WriteLine(new string('-', 100));
 o.WriteLine("duplicated = a job with more than one AnalysisCompleted row in analyzer.outbox (kind 'event'): the outbox row is");
 o.WriteLine("written in the same transaction as the job's result, so two rows mean the result was written twice.");
