@@ -6,7 +6,7 @@ namespace Platform.Gateway.Extensions;
 /// How the gateway runs its sockets (section <c>Gateway</c>). A socket's completion can run on the thread that saw the
 /// data arrive instead of being handed to a thread-pool thread first: on a small machine each hand-off is a context
 /// switch, and those were the largest single cost per proxied request (perf: about a sixth of the gateway's CPU in
-/// <c>finish_task_switch</c>). Both settings are opt-in: see <see cref="InlineSocketCompletions"/>.
+/// <c>finish_task_switch</c>). Socket completions run inline by default; Kestrel's request processing does not.
 /// </summary>
 public sealed class RuntimeTuning
 {
@@ -17,12 +17,13 @@ public sealed class RuntimeTuning
 
     /// <summary>
     /// Socket completions run on the socket engine's threads (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>;
-    /// an explicit environment variable wins). Off by default: it took about 8 us of CPU off every proxied request in
-    /// <c>make bench-gateway</c>, but with it on, the Web UI's sign-in through the gateway stalled past 30 s in every
-    /// clean-clone test run (3 of 3; never with it off), a sign that something reached from a socket continuation
-    /// still waits synchronously and then holds up every socket of that engine. Until that is found, opt-in only.
+    /// an explicit environment variable wins): on by default, as it takes 3-13 us of CPU off every proxied request in
+    /// <c>make bench-gateway</c>. Everything the gateway runs after a socket operation must then stay asynchronous: a
+    /// synchronous wait there holds up every socket of that engine. (It was opt-in for a while: the Web UI's sign-in
+    /// through the gateway stalled in clean-clone test runs with it on; the same stall was then seen with it off, and
+    /// ended when the Web UI's home page bounded its health calls to the gateway.)
     /// </summary>
-    public bool InlineSocketCompletions { get; set; }
+    public bool InlineSocketCompletions { get; set; } = true;
 
     /// <summary>
     /// Kestrel's request processing also runs there (<see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>).
