@@ -17,8 +17,8 @@ public sealed class RuntimeTuning
 
     /// <summary>
     /// Socket completions run on the socket engine's threads (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>;
-    /// an explicit environment variable wins): on by default, as it takes 3-13 us of CPU off every proxied request in
-    /// <c>make bench-gateway</c>. Everything the gateway runs after a socket operation must then stay asynchronous: a
+    /// an explicit environment variable wins): on by default, as it takes about 10 us of CPU off every proxied request at
+    /// 64 connections in <c>make bench-gateway</c> (no gain at 16). Everything the gateway runs after a socket operation must then stay asynchronous: a
     /// synchronous wait there holds up every socket of that engine. (It was opt-in for a while: the Web UI's sign-in
     /// through the gateway stalled in clean-clone test runs with it on; the same stall was then seen with it off, and
     /// ended when the Web UI's home page bounded its health calls to the gateway.)
