@@ -175,7 +175,7 @@ async Task<Submission?[]> SubmitAllAsync(byte[][] bodies, Action<int>? onProgres
 // Warm-up (WARMUP jobs, unmeasured): the fleet's and this client's first seconds go to the JIT, pools and caches.
 // The client warms up in this same process, so its own JIT work is not counted in the measured run either.
 await using var db = NpgsqlDataSource.Create(pgConnection);
-double? warmupRate = null; // jobs/s of the warm-up: what a fleet fresh from start does (shown, not judged)
+double? warmupRate = null; // jobs/s of the warm-up: what freshly started workers do (shown, not judged)
 if (warmup > 0)
 {
     Log($"warm-up: {warmup} jobs (not measured)");
@@ -428,7 +428,7 @@ Row("  jobs claimed more than once (jobs.attempts > 1)", retried.ToString(cultur
 Row("  analyses re-run in the consumer (usage rows > prompts)", usageSeen ? rerun.ToString(culture) : "n/a (no usage rows)");
 if (warmupRate is { } rate)
 {
-    Row($"  warm-up before the run: {warmup} jobs on the fresh fleet (not counted)", $"{rate:F1} jobs/s");
+    Row($"  warm-up before the run: {warmup} jobs (not counted)", $"{rate:F1} jobs/s");
 }
 o.WriteLine(new string('-', 100));
 o.WriteLine("duplicated = a job with more than one AnalysisCompleted row in analyzer.outbox (kind 'event'): the outbox row is");
