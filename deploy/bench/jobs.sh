@@ -37,6 +37,8 @@
 #   WORKER_ENV       more VAR=value settings for the extra workers only, to try one before making it the Analyzer's
 #                    own, e.g. WORKER_ENV="Jobs__ConsumerConcurrency=16 ConnectionStrings__Postgres=...;Maximum Pool Size=20"
 #                    (split on spaces; the fleet's Analyzer keeps its settings)
+#   KEEP_JOBS=1      leave the run's jobs and sessions in the database (by default the client deletes them at the end:
+#                    else every run adds N + WARMUP sessions with their documents to the demo organisation's history)
 #   NO_INFRA=1       do not run deploy/local/up.sh     CONFIGURATION (Release)  LOCAL_DIR (<repo>/.local)
 #   GATEWAY_URL (http://127.0.0.1:8080)  ADMIN_PORT (8081)  PG_PORT (55432)
 # Output: the table on stdout, also in .local/bench/jobs-summary-<time>.txt; worker logs in .local/bench/logs/.

@@ -18,7 +18,8 @@ using Platform.Benchmarks.Jobs;
 // CPU seconds over it appended at the end),
 // CEILING (seconds after the last submission to wait for the jobs to finish, 600), PROMPTS (p1,p2,p3,p4,p5),
 // PG_CONNECTION (Host=127.0.0.1;Port=55432;Database=platform;Username=analyzer; the password from PGPASSFILE),
-// BENCH_DESCRIPTION (one line on how the fleet runs, printed with the table).
+// BENCH_DESCRIPTION (one line on how the fleet runs, printed with the table), KEEP_JOBS (1: leave the run's jobs and
+// sessions in the database; by default they are deleted at the end).
 var culture = CultureInfo.InvariantCulture;
 string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
 int EnvInt(string name, int fallback)
@@ -176,11 +177,13 @@ async Task<Submission?[]> SubmitAllAsync(byte[][] bodies, Action<int>? onProgres
 // The client warms up in this same process, so its own JIT work is not counted in the measured run either.
 await using var db = NpgsqlDataSource.Create(pgConnection);
 double? warmupRate = null; // jobs/s of the warm-up: what freshly started workers do (shown, not judged)
+var warmSubmissions = Array.Empty<Submission>();
 if (warmup > 0)
 {
     Log($"warm-up: {warmup} jobs (not measured)");
     var warmStart = clock.Elapsed;
-    var warm = (await SubmitAllAsync(await BodiesAsync(warmup, firstDocument: 1_000_000))).Where(s => s is not null).Select(s => s!.JobId).ToArray();
+    warmSubmissions = [.. (await SubmitAllAsync(await BodiesAsync(warmup, firstDocument: 1_000_000))).OfType<Submission>()];
+    var warm = warmSubmissions.Select(s => s.JobId).ToArray();
     if (errorCount > 0 || warm.Length < warmup)
     {
         Log($"ERROR: the warm-up was not accepted ({errorCount} errors): {string.Join("; ", errors)}");
@@ -440,12 +443,42 @@ if (phaseFile.Length > 0)
     await File.AppendAllTextAsync(phaseFile, FormattableString.Invariant($"client_cpu_seconds={clientCpuSeconds:F3}\n"));
 }
 
+// Each run would otherwise leave N + WARMUP sessions, with their documents and analyses (some 50 MB), in the demo
+// organisation's history, run after run.
+if (Env("KEEP_JOBS", "0") != "1")
+{
+    await RemoveRunAsync(db, [.. warmSubmissions, .. accepted]);
+}
+
 if (errorCount > 0)
 {
     Log($"ERROR: {errorCount} submissions were not answered 202: the measurement is not valid");
     return 1;
 }
 return 0;
+
+// The run's jobs with their outbox rows (and webhook deliveries, by cascade) and its sessions with their token usage
+// (and follow-ups and feedback, by cascade), in one transaction.
+async Task RemoveRunAsync(NpgsqlDataSource dataSource, IReadOnlyList<Submission> submissions)
+{
+    await using var connection = await dataSource.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    var jobIds = submissions.Select(s => s.JobId).ToArray();
+    var sessionIds = submissions.Select(s => s.SessionId).ToArray();
+    await DeleteAsync("DELETE FROM analyzer.outbox WHERE job_id = ANY(@ids)", jobIds);
+    var deleted = await DeleteAsync("DELETE FROM analyzer.jobs WHERE id = ANY(@ids)", jobIds);
+    await DeleteAsync("DELETE FROM analyzer.token_usage WHERE session_id = ANY(@ids)", sessionIds);
+    await DeleteAsync("DELETE FROM analyzer.sessions WHERE id = ANY(@ids)", sessionIds);
+    await transaction.CommitAsync();
+    Log($"removed the run's {deleted} jobs and their sessions from the database (KEEP_JOBS=1 keeps them)");
+
+    async Task<int> DeleteAsync(string sql, Guid[] ids)
+    {
+        await using var cmd = new NpgsqlCommand(sql, connection, transaction);
+        cmd.Parameters.AddWithValue("ids", ids);
+        return await cmd.ExecuteNonQueryAsync();
+    }
+}
 
 internal sealed partial class Program
 {
