@@ -117,11 +117,16 @@ fi
 
 # Jobs__Role reaches the apps fleet.sh starts (only the Analyzer reads it); the workers' --role worker wins over it
 Jobs__Role=$FLEET_ANALYZER_ROLE bench_fleet_up "$LOG_DIR/jobs-fleet.log"
-if ((FLEET_STARTED)); then
+# the fleet's Analyzer: its row in the CPU table, and who consumes jobs (printed with the table)
+if ((FLEET_STARTED)) && [[ $FLEET_ANALYZER_ROLE == api ]]; then
   FLEET_ANALYZER="analyzer (fleet: API only)"
-  [[ $FLEET_ANALYZER_ROLE == api ]] || FLEET_ANALYZER="analyzer (fleet, API + consumer)"
+  consumers="$WORKERS x --role worker (the fleet's Analyzer: API only, --role api)"
+elif ((FLEET_STARTED)); then
+  FLEET_ANALYZER="analyzer (fleet, API + consumer)"
+  consumers="the fleet's Analyzer (API + consumer) and $WORKERS x --role worker"
 else
   FLEET_ANALYZER="analyzer (fleet as it runs)"
+  consumers="$WORKERS x --role worker and the already running fleet's Analyzer in its own role"
   log "NOTE: the fleet was already running: its Analyzer keeps its role (by default API + consumer, one more consumer than WORKERS)"
 fi
 bench_demo_key
@@ -176,11 +181,6 @@ if ((WARMUP > 0)); then log "warm-up: $WARMUP jobs first (not measured)"; fi
 # the benchmark
 STAMP=$(date +%Y%m%d-%H%M%S)
 SUMMARY="$BENCH_DIR/jobs-summary-$STAMP.txt"
-case $FLEET_ANALYZER in
-  *"API only"*) consumers="$WORKERS x --role worker (the fleet's Analyzer: API only, --role api)" ;;
-  *"API + consumer"*) consumers="the fleet's Analyzer (API + consumer) and $WORKERS x --role worker" ;;
-  *) consumers="$WORKERS x --role worker and the already running fleet's Analyzer in its own role" ;;
-esac
 description="consumers: $consumers; Jobs:ConsumerConcurrency per process \
 8 (default)${WORKER_ENV:+; extra workers also with $WORKER_ENV}; $WARMUP warm-up jobs before (not counted); AI provider offline; DOTNET_gcServer=$GC_SERVER; $(nproc) cores, everything on one machine"
 # CPU time per component over the measured run (submissions and waiting, after the warm-up), from /proc, and the
