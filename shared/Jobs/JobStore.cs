@@ -107,7 +107,7 @@ public sealed class JobStore : IJobStore
                 SELECT @job_message_id, @job_command_type, 'command', @job_queue, @job_command::jsonb, id FROM job_new
             )
             """);
-        var parameters = new DynamicParameters();
+        var parameters = new StatementParameters();
         JobWrite.Append(sql, parameters, writes);
         sql.Append("SELECT * FROM job_new");
         parameters.Add("job_id", jobId);
@@ -166,7 +166,7 @@ public sealed class JobStore : IJobStore
         Guid orgId, Guid jobId, string worker, TimeSpan lease, JobWrite? alongside, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
-        var parameters = new DynamicParameters(new { job_id = jobId, job_org_id = orgId, job_worker = worker, job_lease_ms = lease.TotalMilliseconds });
+        var parameters = new StatementParameters().AddObject(new { job_id = jobId, job_org_id = orgId, job_worker = worker, job_lease_ms = lease.TotalMilliseconds });
         string sql;
         if (alongside is null)
         {
@@ -286,7 +286,7 @@ public sealed class JobStore : IJobStore
                 SELECT id, callback_url, @job_webhook::jsonb FROM job_finished WHERE callback_url IS NOT NULL AND @job_webhook::text IS NOT NULL
             )
             """);
-        var parameters = new DynamicParameters();
+        var parameters = new StatementParameters();
         JobWrite.Append(sql, parameters, writes);
 
         sql.Append("SELECT count(*)::int FROM job_finished");

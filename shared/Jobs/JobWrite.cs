@@ -64,16 +64,13 @@ public sealed class JobWrite
     }
 
     /// <summary>Appends <paramref name="writes"/> to a <c>WITH</c> list as CTEs <c>job_write_N</c>, and their parameters.</summary>
-    internal static void Append(System.Text.StringBuilder sql, Dapper.DynamicParameters parameters, IReadOnlyList<JobWrite> writes)
+    internal static void Append(System.Text.StringBuilder sql, Platform.Data.StatementParameters parameters, IReadOnlyList<JobWrite> writes)
     {
         for (var i = 0; i < writes.Count; i++)
         {
             sql.Append(", job_write_").Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" AS (\n")
                 .Append(writes[i].Sql).Append("\n)\n");
-            if (writes[i].Parameters is { } extra)
-            {
-                parameters.AddDynamicParams(extra);
-            }
+            parameters.AddObject(writes[i].Parameters);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Dapper;
+using Platform.Data;
 using Platform.Jobs;
 
 namespace Platform.IntegrationTests.Jobs;
@@ -386,5 +388,62 @@ public sealed class JobStoreTests
             Assert.That(await Store.ReleaseAsync(job.Id, "stopping/1"), Is.True);
             Assert.That(await Store.TryClaimAsync(job.Id, "other/3", TimeSpan.FromMinutes(1)), Is.True);
         });
+    }
+
+    [Test]
+    public async Task StatementParameters_RoundTripThroughPostgres()
+    {
+        var id = Guid.NewGuid();
+        var at = new DateTimeOffset(2026, 11, 26, 15, 30, 0, TimeSpan.FromHours(2));
+        var parameters = new StatementParameters()
+            .Add("id", id)
+            .Add("missing", null, System.Data.DbType.String)
+            .AddObject(new { at, note = "émoji 🎉", counts = new[] { 3, 4 }, names = new[] { "a", "b" }, ratio = 0.25 });
+        await using var connection = await scope.DataSource.OpenConnectionAsync();
+
+        var row = await connection.QuerySingleAsync<RoundTrip>(
+            """
+            SELECT @id AS id, @missing AS missing, @at AS at, @note AS note, @counts AS counts, @names AS names, @ratio AS ratio,
+                   pg_typeof(@at)::text AS at_type, pg_typeof(@counts)::text AS counts_type
+            """, parameters);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(row.Id, Is.EqualTo(id));
+            Assert.That(row.Missing, Is.Null);
+            Assert.That(row.At, Is.EqualTo(at.UtcDateTime));
+            Assert.That(row.Note, Is.EqualTo("émoji 🎉"));
+            Assert.That(row.Counts, Is.EqualTo(new[] { 3, 4 }));
+            Assert.That(row.Names, Is.EqualTo(new[] { "a", "b" }));
+            Assert.That(row.Ratio, Is.EqualTo(0.25));
+            Assert.That((row.AtType, row.CountsType), Is.EqualTo(("timestamp with time zone", "integer[]")));
+        });
+    }
+
+    [Test]
+    public async Task Enqueue_WriteGivingAJobParameterAnotherValue_IsRefused_AndNothingIsStored()
+    {
+        var org = Guid.NewGuid();
+        var command = new TestJob { JobId = Guid.CreateVersion7(), OrgId = org };
+        var write = JobWrite.OnEnqueue("INSERT INTO notes (job_id, kind, note) SELECT id, 'enqueued', @job_kind FROM job_new", new { job_kind = "mine" });
+
+        var error = Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.EnqueueAsync(org, JobsHost.Kind, new TestJobInput(), command, null, write));
+
+        Assert.That(error!.Message, Does.Contain("@job_kind"));
+        Assert.That(await Store.GetAsync(org, command.JobId), Is.Null);
+    }
+
+    private sealed class RoundTrip
+    {
+        public Guid Id { get; init; }
+        public string? Missing { get; init; }
+        public DateTime At { get; init; }
+        public string Note { get; init; } = "";
+        public int[] Counts { get; init; } = [];
+        public string[] Names { get; init; } = [];
+        public double Ratio { get; init; }
+        public string AtType { get; init; } = "";
+        public string CountsType { get; init; } = "";
     }
 }
