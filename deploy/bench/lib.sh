@@ -33,11 +33,8 @@ die_with_log() {
   die "$msg"
 }
 
-proc_alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [[ -n $state && $state != Z && $state != X ]]
-}
+# shellcheck source=deploy/local/proc.sh
+. "$ROOT/deploy/local/proc.sh"
 
 stop_pid() {
   local pid=$1 signal=${2:-TERM}

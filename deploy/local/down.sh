@@ -42,16 +42,13 @@ die_with_logs() {
     done
     die "$msg"
 }
-# alive = exists and is not a zombie (PID 1 here may never reap the daemons it inherits)
-pid_alive() {
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [[ -n $state && $state != Z && $state != X ]]
-}
+# proc_alive PID: a live process, not a zombie (PID 1 here may never reap the daemons it inherits)
+# shellcheck source=deploy/local/proc.sh
+. "$ROOT/deploy/local/proc.sh"
 # wait until pid $1 is gone, at most $2 seconds
 wait_gone() {
     local deadline=$((SECONDS + $2))
-    while pid_alive "$1"; do
+    while proc_alive "$1"; do
         ((SECONDS < deadline)) || return 1
         sleep 0.2
     done
@@ -63,7 +60,7 @@ pid_from_file() {
     local pid
     [[ -s $1 ]] || return 1
     pid=$(<"$1")
-    [[ $pid =~ ^[0-9]+$ ]] && pid_alive "$pid" && printf '%s' "$pid"
+    [[ $pid =~ ^[0-9]+$ ]] && proc_alive "$pid" && printf '%s' "$pid"
 }
 elapsed() {
     local ms=$((($(date +%s%N) - START_NS) / 1000000))

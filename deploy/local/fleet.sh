@@ -29,12 +29,8 @@ fi
 
 log() { printf '[fleet] %s\n' "$*"; }
 
-# alive = exists and is not a zombie (PID 1 here may never reap the processes it inherits, so kill -0 is not enough)
-proc_alive() {
-  local state
-  state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [[ -n $state && $state != Z && $state != X ]]
-}
+# shellcheck source=deploy/local/proc.sh
+. "$ROOT/deploy/local/proc.sh"
 
 pid_alive() { [[ -f "$1" ]] && proc_alive "$(cat "$1")"; }
 

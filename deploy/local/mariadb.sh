@@ -36,11 +36,8 @@ die_with_log() {
 }
 # shellcheck disable=SC2016 # $1 is expanded by the inner bash
 port_open() { timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null; }
-pid_alive() {
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [[ -n $state && $state != Z && $state != X ]]
-}
+# shellcheck source=deploy/local/proc.sh
+. "$ROOT/deploy/local/proc.sh"
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (the server runs as the mysql user)"
 [[ $MARIADB_PORT =~ ^[1-9][0-9]*$ ]] || die "MARIADB_PORT must be a positive number, got '$MARIADB_PORT'"
@@ -64,7 +61,7 @@ our_pid() {
     local pid
     [[ -s $PID_FILE ]] || return 1
     pid=$(<"$PID_FILE")
-    [[ $pid =~ ^[0-9]+$ ]] && pid_alive "$pid" && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] && printf '%s' "$pid"
+    [[ $pid =~ ^[0-9]+$ ]] && proc_alive "$pid" && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] && printf '%s' "$pid"
 }
 as_root_sql() { mariadb --no-defaults --protocol=socket --socket="$SOCK" -u root "$@"; }
 
@@ -74,10 +71,10 @@ down)
         log "stopping (pid $pid)"
         mariadb-admin --no-defaults --socket="$SOCK" -u root shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 1 300); do
-            pid_alive "$pid" || break
+            proc_alive "$pid" || break
             sleep 0.2
         done
-        pid_alive "$pid" && die "mariadb (pid $pid) did not stop within 60s"
+        proc_alive "$pid" && die "mariadb (pid $pid) did not stop within 60s"
         log "stopped"
     else
         log "was not running"
