@@ -6,13 +6,13 @@ using Dapper;
 namespace Platform.Data;
 
 /// <summary>
-/// The parameters of a statement assembled from parts (e.g. a job's own statement and the service's writes that go with
-/// it), for Dapper: named values, and objects whose public properties are parameters. Values are bound as Dapper binds
-/// them (its type handlers, enums as numbers, lists as arrays; a DateTimeOffset in UTC) with one difference: Dapper's <c>DynamicParameters</c>
-/// reads every parameter's <c>DbType</c> back after setting its value, and for a parameter whose type was not set,
-/// Npgsql answers by inferring the type from the value through its global type mapper, uncached (npgsql#4009): perf put
-/// that at a tenth of the Analyzer's CPU on <c>POST /jobs</c> and 3% of a worker's. Here nothing is read back, and
-/// Npgsql resolves each value's type when it writes it, from its per-connection cache.
+/// The parameters of a statement assembled from parts (e.g. a job's own statement and the service's writes that go
+/// with it), for Dapper: named values, and objects whose public properties are parameters. Values are bound as Dapper
+/// binds them (its type handlers, enums as numbers, lists as arrays, the DbType it picks for a CLR type; a
+/// DateTimeOffset in UTC), with one difference: Dapper's <c>DynamicParameters</c> reads every parameter's <c>DbType</c>
+/// back after setting its value, and for a parameter whose type was not set yet, Npgsql answers by inferring the type
+/// from the value through its global type mapper, uncached (npgsql#4009): perf put that at a tenth of the Analyzer's
+/// CPU on <c>POST /jobs</c> and 3% of a worker's. Here nothing is read back.
 /// Parts may share a parameter (the same name with the same value); the same name with another value is a mistake in
 /// how the statement was assembled, and throws.
 /// </summary>
