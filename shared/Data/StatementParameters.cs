@@ -96,6 +96,13 @@ public sealed class StatementParameters : SqlMapper.IDynamicParameters
             value = local.ToUniversalTime();
         }
 
+        if (value is SqlMapper.ICustomQueryParameter custom)
+        {
+            // e.g. Dapper's DbString: it adds its own parameter.
+            custom.AddParameter(command, name);
+            return;
+        }
+
         SqlMapper.ITypeHandler? handler = null;
         var type = explicitType;
         if (type is null && value is not null)

@@ -72,6 +72,16 @@ public sealed class StatementParametersTests
     }
 
     [Test]
+    public void CustomQueryParameters_AddTheirOwn()
+    {
+        var parameters = new StatementParameters().Add("code", new DbString { Value = "KE", IsAnsi = true, IsFixedLength = true, Length = 2 });
+
+        var command = Bind(parameters);
+
+        Assert.That((command.Parameters.Count, command.Parameters["code"].Value, command.Parameters["code"].Size), Is.EqualTo((1, (object?)"KE", 2)));
+    }
+
+    [Test]
     public void Values_DapperCannotBind_AreRefusedNamingTheParameter()
     {
         var parameters = new StatementParameters().Add("stream", new MemoryStream());
