@@ -46,7 +46,7 @@ public sealed class OfflineChatClient : IChatClient
         var text = OfflineEngine.Answer(promptKey, variables, lastUser, cancellationToken);
 
         var input = list.Sum(m => counter.Count(m.Text)) + (list.Count * PromptRunner.MessageOverheadTokens);
-        var output = counter.Count(text);
+        var output = counter.CountOnce(text); // the answer is new text: not worth remembering by paragraph
         var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
         {
             ModelId = ModelId,

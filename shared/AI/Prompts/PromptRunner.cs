@@ -195,7 +195,7 @@ internal sealed partial class PromptRunner(
         var response = await chatClient.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], chatOptions, ct);
         var text = response.Text;
         var input = response.Usage?.InputTokenCount is { } i ? (int)i : run.Counter.Count(prompt) + MessageOverheadTokens;
-        var output = response.Usage?.OutputTokenCount is { } o ? (int)o : run.Counter.Count(text);
+        var output = response.Usage?.OutputTokenCount is { } o ? (int)o : run.Counter.CountOnce(text);
         run.Add(input, output, response.ModelId);
         return text;
     }

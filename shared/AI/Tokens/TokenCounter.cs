@@ -117,6 +117,14 @@ public sealed class TokenCounter
         return total;
     }
 
+    /// <summary>
+    /// The number of tokens in a text counted once (a model's answer, say): the same exact count as <see cref="Count"/>,
+    /// piece by piece with the piece cache, but without cutting it into paragraphs and remembering their counts. Those
+    /// pay off for a document that every prompt of an analysis embeds; for a text seen once they are work for nothing,
+    /// and they would push the documents' paragraphs out of the bounded cache.
+    /// </summary>
+    public int CountOnce(string? text) => string.IsNullOrEmpty(text) ? 0 : CountPieces(text);
+
     private int CountSegment(ReadOnlySpan<char> segment)
     {
         var lookup = segmentCounts.GetAlternateLookup<ReadOnlySpan<char>>();

@@ -102,6 +102,26 @@ public sealed class TokenCounterSegmentTests
         Assert.That(again, Is.LessThan(document.Length / 4), "later prompts only tokenise their own instructions and the first paragraph");
     }
 
+    [TestCase(null)]
+    [TestCase("gpt-4o-mini")]
+    public void CountOnce_CountsExactlyAsTheTokenizer_AndRemembersNoParagraphs(string? model)
+    {
+        var counter = TokenCounter.CreateUnshared(model);
+        var tokenizer = TiktokenTokenizer.CreateForEncoding(counter.EncodingName);
+        var random = new Random(20261126);
+        for (var i = 0; i < 40; i++)
+        {
+            var text = RandomText(random, 1 + random.Next(8000));
+            Assert.That(counter.CountOnce(text), Is.EqualTo(tokenizer.CountTokens(text)), $"text {i}");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(counter.TokenizedSegmentCharacters, Is.Zero, "no paragraph counted for the segment cache");
+            Assert.That(counter.CountOnce(null) + counter.CountOnce(""), Is.Zero);
+        });
+    }
+
     [Test]
     public void Segments_StartAfterALineBreak_OnALetterOrDigit()
     {
