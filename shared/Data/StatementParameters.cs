@@ -124,23 +124,19 @@ public sealed class StatementParameters : SqlMapper.IDynamicParameters
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Direction = ParameterDirection.Input;
+        if (type is { } dbType)
+        {
+            parameter.DbType = dbType;
+        }
+
         if (handler is null)
         {
 #pragma warning disable CS0618
             parameter.Value = SqlMapper.SanitizeParameterValue(value);
 #pragma warning restore CS0618
-            if (type is { } dbType)
-            {
-                parameter.DbType = dbType;
-            }
         }
         else
         {
-            if (type is { } dbType)
-            {
-                parameter.DbType = dbType;
-            }
-
             handler.SetValue(parameter, value ?? DBNull.Value);
         }
 

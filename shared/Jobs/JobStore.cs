@@ -166,7 +166,8 @@ public sealed class JobStore : IJobStore
         Guid orgId, Guid jobId, string worker, TimeSpan lease, JobWrite? alongside, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(worker);
-        var parameters = new StatementParameters().AddObject(new { job_id = jobId, job_org_id = orgId, job_worker = worker, job_lease_ms = lease.TotalMilliseconds });
+        var parameters = new StatementParameters()
+            .Add("job_id", jobId).Add("job_org_id", orgId).Add("job_worker", worker).Add("job_lease_ms", lease.TotalMilliseconds);
         string sql;
         if (alongside is null)
         {
