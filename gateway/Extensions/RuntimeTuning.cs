@@ -6,7 +6,7 @@ namespace Platform.Gateway.Extensions;
 /// How the gateway runs its sockets (section <c>Gateway</c>). A socket's completion can run on the thread that saw the
 /// data arrive instead of being handed to a thread-pool thread first: on a small machine each hand-off is a context
 /// switch, and those were the largest single cost per proxied request (perf: about a sixth of the gateway's CPU in
-/// <c>finish_task_switch</c>). Socket completions run inline by default; Kestrel's request processing does not.
+/// <c>finish_task_switch</c>). Socket completions and Kestrel's request processing run inline by default.
 /// </summary>
 public sealed class RuntimeTuning
 {
@@ -26,11 +26,14 @@ public sealed class RuntimeTuning
     public bool InlineSocketCompletions { get; set; } = true;
 
     /// <summary>
-    /// Kestrel's request processing also runs there (<see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>).
-    /// Off by default: it saved a few more microseconds per request but, at 64 connections, let a busy socket thread
-    /// hold up the others' requests (p99 of 44-83 ms against 7 ms without it).
+    /// Kestrel's request processing also runs there (<see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>):
+    /// on by default since the seventh session, when interleaved <c>make bench-gateway</c> runs measured 26-31 us of
+    /// CPU per proxied request with it against 29-35 without (1.01-1.10x bare YARP's RPS against 0.96-1.00x), with p99
+    /// at 64 connections of 4.2-4.9 ms. (It had been opt-in after a run on 2026-11-25 saw p99 of 44-83 ms at 64
+    /// connections with it, not seen since.) The same rule as for socket completions holds, more strictly: a request's
+    /// code must not block, or the other connections of that socket thread wait.
     /// </summary>
-    public bool InlineRequestProcessing { get; set; }
+    public bool InlineRequestProcessing { get; set; } = true;
 
     /// <summary>Applies the settings that must be in place before the host starts (the socket engine reads them once).</summary>
     public static void ApplyBeforeStart(string[] args)
