@@ -90,7 +90,7 @@ read -ra PROXY_EXTRA_ENV <<<"${PROXY_ENV:-}"
 for e in "${PROXY_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "PROXY_ENV must be VAR=value words, got '$e'"; done
 PROXY_GC_ENV+=("${PROXY_EXTRA_ENV[@]}")
 read -ra GATEWAY_EXTRA_ENV <<<"${GATEWAY_ENV:-}"
-for e in "${GATEWAY_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=.*$ ]] || die "GATEWAY_ENV must be VAR=value words, got '$e'"; done
+for e in "${GATEWAY_EXTRA_ENV[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_-]*=.*$ ]] || die "GATEWAY_ENV must be VAR=value words, got '$e'"; done
 mkdir -p "$LOG_DIR"
 exec 8>"$BENCH_DIR/.gateway.lock"
 flock -n 8 || die "another deploy/bench/gateway.sh is running on $LOCAL_DIR"
