@@ -2,7 +2,10 @@
 // PostgreSQL table of the same shape by binary COPY, with no mapping, no ids remapped, no JSON checks.
 // With --jsonb, context_data goes into a jsonb column (as the Chatbot's messages.context is), so PostgreSQL parses
 // every JSON value: the share of a migration's time that comes from the target's column type, not from mapping.
-// usage: RawCopy <mysql connection string> <npgsql connection string> [--jsonb]   (prints "RAW rows=N seconds=S")
+// usage: RawCopy <mysql connection string> <npgsql connection string> [--jsonb]
+// prints "RAW rows=N seconds=S cpu=C cores=K": C is the busy CPU time of the whole machine (every process: this one,
+// MySQL's and PostgreSQL's server threads) from /proc/stat over the same span, so C / K is the least wall time any
+// schedule of this work could take on this machine.
 using System.Diagnostics;
 using System.Globalization;
 using MySqlConnector;
@@ -18,6 +21,7 @@ if (args.Length is not (2 or 3) || (args.Length == 3 && args[2] != "--jsonb"))
 var jsonb = args.Length == 3;
 var contextType = jsonb ? "jsonb" : "text";
 
+var busyBefore = MachineBusySeconds();
 var clock = Stopwatch.StartNew();
 await using var my = new MySqlConnection(args[0]);
 await my.OpenAsync();
@@ -61,5 +65,16 @@ while (await reader.ReadAsync())
 }
 
 await importer.CompleteAsync();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RAW rows={rows} seconds={clock.Elapsed.TotalSeconds:0.000}"));
+var seconds = clock.Elapsed.TotalSeconds;
+var busy = MachineBusySeconds() - busyBefore;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"RAW rows={rows} seconds={seconds:0.000} cpu={busy:0.00} cores={Environment.ProcessorCount}"));
 return 0;
+
+// busy CPU time of every core since boot (user, nice, system, irq, softirq, steal; not idle or iowait), in seconds
+static double MachineBusySeconds()
+{
+    var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+    return (Field(1) + Field(2) + Field(3) + Field(6) + Field(7) + Field(8)) / 100.0;
+}
