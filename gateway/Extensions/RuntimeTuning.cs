@@ -27,9 +27,9 @@ public sealed class RuntimeTuning
 
     /// <summary>
     /// Kestrel's request processing also runs there (<see cref="SocketTransportOptions.UnsafePreferInlineScheduling"/>):
-    /// on by default since the seventh session, when interleaved <c>make bench-gateway</c> runs measured 26-31 us of
+    /// on by default since the seventh session, when interleaved <c>make bench-gateway</c> runs measured 26-33 us of
     /// CPU per proxied request with it against 29-35 without (1.01-1.10x bare YARP's RPS against 0.96-1.00x), with p99
-    /// at 64 connections of 4.2-4.9 ms. (It had been opt-in after a run on 2026-11-25 saw p99 of 44-83 ms at 64
+    /// at 64 connections of 4.4-5.2 ms. (It had been opt-in after a run on 2026-11-25 saw p99 of 44-83 ms at 64
     /// connections with it, not seen since.) The same rule as for socket completions holds, more strictly: a request's
     /// code must not block, or the other connections of that socket thread wait.
     /// </summary>
