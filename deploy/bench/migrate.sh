@@ -153,12 +153,13 @@ c_cores=$(sed -n 's/^RAW .* cores=\([0-9]*\)$/\1/p' "$LOGS/rawcopy-$STAMP.log")
 log "(d) raw binary COPY of chatbot_messages, context_data into jsonb"
 read -r _ d_rss < <(timed rawcopy-jsonb "$LOGS/rawcopy-jsonb-$STAMP.log" dotnet "$RAWCOPY" "$SRC" "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASS;Database=$RAW_DB" --jsonb)
 d_copy=$(sed -n 's/^RAW rows=[0-9]* seconds=\([0-9.]*\) .*$/\1/p' "$LOGS/rawcopy-jsonb-$STAMP.log")
+d_cpu=$(sed -n 's/^RAW .* cpu=\([0-9.]*\) cores=[0-9]*$/\1/p' "$LOGS/rawcopy-jsonb-$STAMP.log")
 
 SUMMARY=$BENCH_DIR/migrate-summary-$STAMP.txt
-python3 - "$N" "$TOTAL_ROWS" "$a_wall" "$a_rss" "$a_copy" "$a_rows" "${a_msg:-}" "$a_valid" "$b_wall" "$b_rss" "${b_rows:-0}" "${b_msg:-}" "$c_wall" "$c_rss" "${c_copy:-0}" "${d_copy:-0}" "${d_rss:-0}" "${c_cpu:-0}" "${c_cores:-0}" <<'PY' | tee "$SUMMARY"
+python3 - "$N" "$TOTAL_ROWS" "$a_wall" "$a_rss" "$a_copy" "$a_rows" "${a_msg:-}" "$a_valid" "$b_wall" "$b_rss" "${b_rows:-0}" "${b_msg:-}" "$c_wall" "$c_rss" "${c_copy:-0}" "${d_copy:-0}" "${d_rss:-0}" "${c_cpu:-0}" "${c_cores:-0}" "${d_cpu:-0}" <<'PY' | tee "$SUMMARY"
 import sys
-n, total, a_wall, a_rss, a_copy, a_rows, a_msg, a_valid, b_wall, b_rss, b_rows, b_msg, c_wall, c_rss, c_copy, d_copy, d_rss, c_cpu, c_cores = sys.argv[1:]
-c_cpu, c_cores = float(c_cpu or 0), int(c_cores or 0)
+n, total, a_wall, a_rss, a_copy, a_rows, a_msg, a_valid, b_wall, b_rss, b_rows, b_msg, c_wall, c_rss, c_copy, d_copy, d_rss, c_cpu, c_cores, d_cpu = sys.argv[1:]
+c_cpu, c_cores, d_cpu = float(c_cpu or 0), int(c_cores or 0), float(d_cpu or 0)
 d_copy = float(d_copy or 0)
 n, total = int(n), int(total)
 a_wall, a_copy, b_wall, c_wall, c_copy = map(float, (a_wall, a_copy or 0, b_wall, c_wall, c_copy or 0))
@@ -177,11 +178,13 @@ print(f"{'(d) the same, context into jsonb':38} {d_copy:8.1f} {n / d_copy if d_c
 ok = lambda b: "met" if b else "MISSED"
 ratio = a_rate / b_rate if b_rate else 0
 print(f"migrator vs pgloader rows/s: {ratio:.1f}x (target >= 5x: {ok(ratio >= 5)})")
-if c_cpu and c_cores and b_rate:
+if c_cores and b_rate:
     # even the raw COPY, with every core busy all the time, could not move rows faster than this
-    ceiling = n * c_cores / c_cpu
-    print(f"  (for information) the raw COPY kept the machine busy for {c_cpu:.1f} CPU-s ({c_cpu / c_copy if c_copy else 0:.2f} of "
-          f"{c_cores} cores): with every core busy it could reach at most {ceiling:,.0f} rows/s = {ceiling / b_rate:.1f}x pgloader's rows/s")
+    for label, cpu, secs in (("the raw COPY", c_cpu, c_copy), ("the raw COPY into jsonb", d_cpu, d_copy)):
+        if cpu:
+            ceiling = n * c_cores / cpu
+            print(f"  (for information) {label} kept the machine busy for {cpu:.1f} CPU-s ({cpu / secs if secs else 0:.2f} of "
+                  f"{c_cores} cores): with every core busy it could reach at most {ceiling:,.0f} rows/s = {ceiling / b_rate:.1f}x pgloader's rows/s")
 t = a_msg_s / c_copy if c_copy else 0
 print(f"migrator chatbot_messages time / raw COPY time: {t:.2f} (target <= 1.3: {ok(0 < t <= 1.3)})")
 if d_copy:

@@ -41,26 +41,28 @@ await using var reader = await select.ExecuteReaderAsync();
 await using var importer = await pg.BeginBinaryImportAsync(
     "COPY raw_chatbot_messages (id, session_id, role, content, refined_query, context_data, created_at) FROM STDIN (FORMAT BINARY)");
 long rows = 0;
-while (await reader.ReadAsync())
+// synchronous, typed writes as the migrator makes them: the importer buffers and flushes by itself, and an await per
+// value would cost this baseline CPU that a plain COPY does not need
+while (reader.Read())
 {
-    await importer.StartRowAsync();
-    await importer.WriteAsync(reader.GetInt64(0), NpgsqlDbType.Bigint);
-    await importer.WriteAsync(reader.GetInt32(1), NpgsqlDbType.Integer);
-    await importer.WriteAsync(reader.GetString(2), NpgsqlDbType.Text);
-    await importer.WriteAsync(reader.GetString(3), NpgsqlDbType.Text);
+    importer.StartRow();
+    importer.Write(reader.GetInt64(0), NpgsqlDbType.Bigint);
+    importer.Write(reader.GetInt32(1), NpgsqlDbType.Integer);
+    importer.Write(reader.GetString(2), NpgsqlDbType.Text);
+    importer.Write(reader.GetString(3), NpgsqlDbType.Text);
     for (var i = 4; i <= 5; i++)
     {
         if (reader.IsDBNull(i))
         {
-            await importer.WriteNullAsync();
+            importer.WriteNull();
         }
         else
         {
-            await importer.WriteAsync(reader.GetString(i), i == 5 && jsonb ? NpgsqlDbType.Jsonb : NpgsqlDbType.Text);
+            importer.Write(reader.GetString(i), i == 5 && jsonb ? NpgsqlDbType.Jsonb : NpgsqlDbType.Text);
         }
     }
 
-    await importer.WriteAsync(reader.GetDateTime(6), NpgsqlDbType.Timestamp);
+    importer.Write(reader.GetDateTime(6), NpgsqlDbType.Timestamp);
     rows++;
 }
 
