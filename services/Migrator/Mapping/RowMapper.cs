@@ -114,7 +114,7 @@ internal sealed class RowMapper
 
     public RowMapper(
         TableMapping table, Guid ns, IReadOnlyList<TargetColumn> columns, MySqlDataReader reader,
-        InvalidJsonPolicy jsonPolicy, ApiCredentialHash? hasher, MappingStats stats)
+        InvalidJsonPolicy jsonPolicy, ApiCredentialHash? hasher, MappingStats stats, IReadOnlySet<int>? parentsApart = null)
     {
         this.table = table;
         this.ns = ns;
@@ -126,7 +126,9 @@ internal sealed class RowMapper
         var keyType = reader.GetFieldType(keyOrdinal);
         integerKey = keyType == typeof(long) || keyType == typeof(int) || keyType == typeof(uint) || keyType == typeof(short)
             || keyType == typeof(ushort) || keyType == typeof(byte) || keyType == typeof(sbyte);
-        orphanOrdinals = [.. table.Parents.Select((_, i) => reader.GetOrdinal(SourceQuery.OrphanColumn(i)))];
+        // the orphan flags the SELECT carries (parents checked apart have none: see SourceQuery.Select)
+        orphanOrdinals = [.. Enumerable.Range(0, table.Parents.Count).Where(i => parentsApart?.Contains(i) != true)
+            .Select(i => reader.GetOrdinal(SourceQuery.OrphanColumn(i)))];
         converters = [.. columns.Select(c => Converter(c, table.Columns[c.Name], reader))];
     }
 
@@ -170,7 +172,7 @@ internal sealed class RowMapper
     /// <summary>The key <see cref="RememberKey"/> noted, when it is not an integer.</summary>
     public string RememberedText => rememberedText!;
 
-    /// <summary>True when a parent the row points to is missing in the legacy data.</summary>
+    /// <summary>True when a parent the row points to is missing in the legacy data (of the parents the SELECT flags).</summary>
     public bool IsOrphan(MySqlDataReader reader)
     {
         foreach (var ordinal in orphanOrdinals)

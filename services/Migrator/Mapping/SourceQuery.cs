@@ -46,11 +46,14 @@ internal static class SourceQuery
 
     private const int MaxParentDepth = 4;
 
-    /// <summary>FROM clause: the table (or the mapping's SELECT) as <c>c</c>, joined to its parents and theirs.</summary>
-    public static string From(TableMapping table)
+    /// <summary>
+    /// FROM clause: the table (or the mapping's SELECT) as <c>c</c>, joined to its parents and theirs, except the
+    /// parents in <paramref name="parentsApart"/> (checked by the caller instead: see <c>ParentChecks</c>).
+    /// </summary>
+    public static string From(TableMapping table, IReadOnlySet<int>? parentsApart = null)
     {
         var sb = new StringBuilder(FromTable(table));
-        AppendJoins(sb, table, "c", "p", 0);
+        AppendJoins(sb, table, "c", "p", 0, parentsApart);
         return sb.ToString();
     }
 
@@ -58,10 +61,15 @@ internal static class SourceQuery
     public static string FromTable(TableMapping table) =>
         " FROM " + (table.SourceSql is null ? Quote(table.Source) : "(" + table.SourceSql + ")") + " c";
 
-    private static void AppendJoins(StringBuilder sb, TableMapping table, string child, string prefix, int depth)
+    private static void AppendJoins(StringBuilder sb, TableMapping table, string child, string prefix, int depth, IReadOnlySet<int>? skip = null)
     {
         for (var i = 0; i < table.Parents.Count; i++)
         {
+            if (skip?.Contains(i) == true)
+            {
+                continue;
+            }
+
             var parent = table.Parents[i];
             var alias = prefix + i;
             sb.Append(" LEFT JOIN ").Append(Quote(parent.Table)).Append(' ').Append(alias)
@@ -98,18 +106,24 @@ internal static class SourceQuery
 
     /// <summary>
     /// Rows after <c>@after</c> (if <paramref name="fromCheckpoint"/>), up to <c>@upTo</c> (if
-    /// <paramref name="upToKey"/>), changed since <c>@since</c> (if <paramref name="changedSince"/>), in key order.
+    /// <paramref name="upToKey"/>), changed since <c>@since</c> (if <paramref name="changedSince"/>), in key order,
+    /// with an orphan flag per parent but those in <paramref name="parentsApart"/> (neither joined nor flagged).
     /// </summary>
-    public static string Select(TableMapping table, bool fromCheckpoint, bool upToKey = false, bool changedSince = false, int keyCount = 0)
+    public static string Select(
+        TableMapping table, bool fromCheckpoint, bool upToKey = false, bool changedSince = false, int keyCount = 0,
+        IReadOnlySet<int>? parentsApart = null)
     {
         var sb = new StringBuilder("SELECT ");
         sb.AppendJoin(", ", SourceColumns(table).Select(c => "c." + Quote(c)));
         for (var i = 0; i < table.Parents.Count; i++)
         {
-            sb.Append(", ").Append(OrphanCondition(table, i)).Append(" AS ").Append(OrphanColumn(i));
+            if (parentsApart?.Contains(i) != true)
+            {
+                sb.Append(", ").Append(OrphanCondition(table, i)).Append(" AS ").Append(OrphanColumn(i));
+            }
         }
 
-        sb.Append(From(table));
+        sb.Append(From(table, parentsApart));
         var conditions = new List<string>();
         var key = "c." + Quote(table.Key);
         if (fromCheckpoint)

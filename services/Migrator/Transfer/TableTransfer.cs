@@ -58,6 +58,9 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
         progress.Total = await CountAsync(my, cp, ct);
         progress.Phase = "copying";
 
+        // a small parent of a large table is checked in memory instead of joined to every row in MySQL
+        await using var parents = await ParentChecks.LoadAsync(table, settings.SourceConnectionString, my, progress.Total, ct);
+
         long copied = 0, updated = 0, orphans = 0;
         var upsert = table.Mode == "upsert";
         if (upsert)
@@ -68,13 +71,13 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
         // 1. rows after the checkpoint: new to the target
         var lastKeyBefore = cp.LastKey;
         {
-            await using var cmd = new MySqlCommand(SourceQuery.Select(table, fromCheckpoint: cp.LastKey is not null), my);
+            await using var cmd = new MySqlCommand(SourceQuery.Select(table, fromCheckpoint: cp.LastKey is not null, parentsApart: parents?.Apart), my);
             if (cp.LastKey is not null)
             {
                 cmd.Parameters.AddWithValue("@after", cp.LastKey);
             }
 
-            (cp, copied, orphans) = await CopyAsync(cmd, pg, columns, stats, cp, upsert ? Stage.Upsert : Stage.Direct, ct);
+            (cp, copied, orphans) = await CopyAsync(cmd, pg, columns, stats, cp, upsert ? Stage.Upsert : Stage.Direct, parents, ct);
         }
 
         // 2. rows at or before the earlier checkpoint changed since the last complete pass: upserted
@@ -82,11 +85,11 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
         {
             progress.Phase = "delta";
             await CreateStageAsync(pg, columns, ct);
-            await using var cmd = new MySqlCommand(SourceQuery.Select(table, fromCheckpoint: false, upToKey: true, changedSince: true), my);
+            await using var cmd = new MySqlCommand(SourceQuery.Select(table, fromCheckpoint: false, upToKey: true, changedSince: true, parentsApart: parents?.Apart), my);
             cmd.Parameters.AddWithValue("@upTo", lastKeyBefore);
             cmd.Parameters.AddWithValue("@since", cp.SyncFrom.Value);
             var before = cp;
-            (cp, updated, var changedOrphans) = await CopyAsync(cmd, pg, columns, stats, cp, Stage.UpsertById, ct);
+            (cp, updated, var changedOrphans) = await CopyAsync(cmd, pg, columns, stats, cp, Stage.UpsertById, parents, ct);
             cp = cp with { LastKey = before.LastKey, Rows = before.Rows };
             orphans += changedOrphans;
         }
@@ -179,11 +182,12 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
 
     private async Task<(Checkpoint Cp, long Rows, long Orphans)> CopyAsync(
         MySqlCommand select, NpgsqlConnection pg, IReadOnlyList<TargetColumn> columns, MappingStats stats, Checkpoint cp,
-        Stage stage, CancellationToken ct)
+        Stage stage, ParentChecks? parents, CancellationToken ct)
     {
         long rows = 0, orphans = 0, baseZeroDates = cp.ZeroDates - stats.ZeroDates, baseInvalidJson = cp.InvalidJson - stats.InvalidJson;
         await using var reader = await select.ExecuteReaderAsync(ct);
-        var mapper = new RowMapper(table, settings.Namespace, columns, reader, settings.JsonPolicy, settings.Hasher, stats);
+        var mapper = new RowMapper(table, settings.Namespace, columns, reader, settings.JsonPolicy, settings.Hasher, stats, parents?.Apart);
+        parents?.Bind(reader);
         var values = new object?[columns.Count];
         var writers = columns.Select(Writer).ToArray();
         var copySql = $"COPY {(stage == Stage.Direct ? table.Target : "stage")} ({string.Join(", ", columns.Select(c => Ident(c.Name)))}) FROM STDIN (FORMAT BINARY)";
@@ -204,7 +208,7 @@ internal sealed class TableTransfer(TableMapping table, TargetDatabase target, T
                 while (more && batch < settings.BatchSize)
                 {
                     mapper.RememberKey(reader);
-                    if (mapper.IsOrphan(reader))
+                    if (mapper.IsOrphan(reader) || (parents is not null && await parents.IsOrphanAsync(reader, ct)))
                     {
                         if (settings.FailOnOrphans)
                         {
