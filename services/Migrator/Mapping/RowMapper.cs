@@ -124,8 +124,7 @@ internal sealed class RowMapper
         Columns = columns;
         keyOrdinal = reader.GetOrdinal(table.Key);
         var keyType = reader.GetFieldType(keyOrdinal);
-        integerKey = keyType == typeof(long) || keyType == typeof(int) || keyType == typeof(uint) || keyType == typeof(short)
-            || keyType == typeof(ushort) || keyType == typeof(byte) || keyType == typeof(sbyte);
+        integerKey = IsInteger(keyType);
         // the orphan flags the SELECT carries (parents checked apart have none: see SourceQuery.Select)
         orphanOrdinals = [.. Enumerable.Range(0, table.Parents.Count).Where(i => parentsApart?.Contains(i) != true)
             .Select(i => reader.GetOrdinal(SourceQuery.OrphanColumn(i)))];
@@ -171,6 +170,11 @@ internal sealed class RowMapper
 
     /// <summary>The key <see cref="RememberKey"/> noted, when it is not an integer.</summary>
     public string RememberedText => rememberedText!;
+
+    /// <summary>Whether a legacy column of this .NET type holds integers that fit a long.</summary>
+    internal static bool IsInteger(Type type) =>
+        type == typeof(long) || type == typeof(int) || type == typeof(uint) || type == typeof(short)
+        || type == typeof(ushort) || type == typeof(byte) || type == typeof(sbyte);
 
     /// <summary>True when a parent the row points to is missing in the legacy data (of the parents the SELECT flags).</summary>
     public bool IsOrphan(MySqlDataReader reader)

@@ -20,7 +20,7 @@ internal sealed class ParentChecks : IAsyncDisposable
     /// Keys found missing (so that many orphans of one missing parent cost one lookup), and keys found present above
     /// the bitmap's range, remembered up to this many each.
     /// </summary>
-    private const int MaxRememberedMissing = 100_000;
+    private const int MaxRemembered = 100_000;
 
     private readonly string sourceConnectionString;
     private readonly Check[] checks;
@@ -146,20 +146,19 @@ internal sealed class ParentChecks : IAsyncDisposable
             {
                 bits[offset >> 6] |= 1UL << (int)(offset & 63);
             }
-            else if (beyond.Count < MaxRememberedMissing)
+            else if (beyond.Count < MaxRemembered)
             {
                 // a parent added above the range since: remembered (bounded), or looked up again for its next child
                 beyond.Add(key);
             }
 
-            missing.Remove(key);
         }
 
         public bool KnownMissing(long key) => missing.Contains(key);
 
         public void RememberMissing(long key)
         {
-            if (missing.Count < MaxRememberedMissing)
+            if (missing.Count < MaxRemembered)
             {
                 missing.Add(key);
             }
@@ -172,7 +171,7 @@ internal sealed class ParentChecks : IAsyncDisposable
             await using (var shape = new MySqlCommand($"SELECT c.{SourceQuery.Quote(parent.Column)}{SourceQuery.FromTable(table)} LIMIT 0", my))
             await using (var reader = await shape.ExecuteReaderAsync(ct))
             {
-                if (!IsInteger(reader.GetFieldType(0)))
+                if (!RowMapper.IsInteger(reader.GetFieldType(0)))
                 {
                     return null;
                 }
@@ -182,7 +181,7 @@ internal sealed class ParentChecks : IAsyncDisposable
             await using (var range = new MySqlCommand($"SELECT MIN({key}), MAX({key}) FROM {SourceQuery.Quote(parent.Table)}", my))
             await using (var reader = await range.ExecuteReaderAsync(ct))
             {
-                if (!await reader.ReadAsync(ct) || reader.IsDBNull(0) || !IsInteger(reader.GetFieldType(0)))
+                if (!await reader.ReadAsync(ct) || reader.IsDBNull(0) || !RowMapper.IsInteger(reader.GetFieldType(0)))
                 {
                     return null;
                 }
@@ -212,9 +211,5 @@ internal sealed class ParentChecks : IAsyncDisposable
 
             return check;
         }
-
-        private static bool IsInteger(Type type) =>
-            type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(sbyte)
-            || type == typeof(uint) || type == typeof(ushort) || type == typeof(byte);
     }
 }
